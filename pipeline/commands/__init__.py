@@ -1,0 +1,1 @@
+"""Sub-commands beyond extract/evaluate: each module has ``register(subparsers)``."""

@@ -1,0 +1,84 @@
+"""A document as the extractors see it: original text, normalised text with its
+offset map, spaCy tokens and sentences, and named entities.
+
+Extractors work in normalised coordinates and call :meth:`Document.mention`,
+which maps the interval back to the original text, so every value in the
+mentions table satisfies ``original[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .schema import Mention
+from .textnorm import NormalisedText, normalise
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from .language.ner import Entity
+
+__all__ = ["Document"]
+
+
+@dataclass
+class Document:
+    doc_id: str
+    original: str
+    norm: NormalisedText
+    spacy_doc: Doc
+    entities: list[Entity] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The normalised text, which all extractor offsets refer to."""
+        return self.norm.text
+
+    @classmethod
+    def from_text(cls, text: str, doc_id: str = "doc", *, ner: Any = None, meta: dict[str, Any] | None = None) -> Document:
+        """Normalise, tokenise, split sentences and (optionally) tag entities."""
+        from .language.tokenizer import get_nlp, sentence_spans
+
+        norm = normalise(text)
+        sdoc = get_nlp()(norm.text)
+        doc = cls(doc_id=doc_id, original=text, norm=norm, spacy_doc=sdoc, meta=dict(meta or {}))
+        doc.sentences = sentence_spans(sdoc)
+        if ner is not None:
+            doc.entities = list(ner(doc))
+        return doc
+
+    # -- offsets ---------------------------------------------------------
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self.norm.to_original(start, end)
+
+    def surface(self, start: int, end: int) -> str:
+        """The original text behind a normalised interval (quotes as written)."""
+        s, e = self.to_original(start, end)
+        return self.original[s:e]
+
+    def mention(
+        self, field_name: str, value: Any, start: int | None, end: int | None, rule_id: str, label: str | None = None
+    ) -> Mention:
+        """A grounded mention from a normalised-text interval (``None`` when not locatable)."""
+        if start is None or end is None:
+            return Mention(field_name, value, "", None, None, rule_id, label)
+        s, e = self.to_original(start, end)
+        return Mention(field_name, value, self.original[s:e], s, e, rule_id, label)
+
+    # -- context helpers -------------------------------------------------
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        """The sentence interval that holds normalised offset ``pos``."""
+        starts = [s for s, _ in self.sentences]
+        i = bisect_right(starts, pos) - 1
+        if i < 0:
+            return (0, len(self.text))
+        return self.sentences[i]
+
+    def entities_in(self, start: int, end: int, labels: tuple[str, ...] | None = None) -> list[Entity]:
+        return [
+            e for e in self.entities if e.start >= start and e.end <= end and (labels is None or e.label in labels)
+        ]

@@ -1,0 +1,1 @@
+"""Scoring against hand-labelled gold, exactly by the rules of SCHEMA.md."""

@@ -1,0 +1,1 @@
+"""Language layer: tokenizer, sentence boundaries, lemmas and named entities."""

@@ -1,0 +1,1 @@
+"""Normalisers: surface strings to exact values (numbers, dates, names, phones)."""

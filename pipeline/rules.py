@@ -1,0 +1,142 @@
+"""Declarative rules and lexicons, loaded from ``rules/*.yaml``.
+
+A rule file holds ``lexicons`` (named word lists: language knowledge lives
+here, not in code) and ``rules``.  Each rule has an ``id``, the record
+``field`` it fills, a grammar-like ``description``, an optional ``pattern`` (a
+regular expression for the ``regex`` module in which ``<<name>>`` stands for
+the alternation of a lexicon, longest entry first), the name of a Python
+``builder`` that turns a match into a value (no code in YAML), ``examples``
+(text, expected ``span`` and ``value``) and ``counterexamples`` (text that
+must not yield the field).  The test suite runs every example through the
+full pipeline, and fails on a rule without both kinds of example.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .errors import RuleError
+
+__all__ = ["RULES_DIR", "Rule", "RuleSet", "load_ruleset", "rule_files", "lexicon_alternation"]
+
+RULES_DIR = Path(os.environ.get("BGPRESS_RULES", Path(__file__).resolve().parent.parent / "rules"))
+
+_PLACEHOLDER = regex.compile(r"<<(\w+)>>")
+_FLAGS = regex.IGNORECASE | regex.VERSION1
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    field: str
+    description: str
+    builder: str | None
+    pattern: str | None
+    compiled: Any  # regex.Pattern | None
+    examples: tuple[dict[str, Any], ...]
+    counterexamples: tuple[Any, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    rules: tuple[Rule, ...]
+    lexicons: dict[str, Any]
+    source: str
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise RuleError(f"no rule {rule_id!r}", source=self.source)
+
+    def pattern_rules(self) -> Iterator[Rule]:
+        return (r for r in self.rules if r.compiled is not None)
+
+    def finditer(self, text: str) -> Iterator[tuple[Rule, Any]]:
+        """Every match of every pattern rule, rule by rule in file order."""
+        for r in self.pattern_rules():
+            for m in r.compiled.finditer(text):
+                yield r, m
+
+    def check_builders(self, builders: dict[str, Callable[..., Any]]) -> None:
+        for r in self.rules:
+            if r.builder is not None and r.builder not in builders:
+                raise RuleError(f"rule {r.id!r} names unknown builder {r.builder!r}", source=self.source)
+
+
+def lexicon_alternation(entries: Any) -> str:
+    """``(?:a|b|c)`` of a lexicon's entries (keys of a mapping), longest first, escaped."""
+    if isinstance(entries, dict):
+        words = list(entries)
+    else:
+        words = [str(e) for e in entries]
+    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words) + ")"
+
+
+def _expand(pattern: str, lexicons: dict[str, Any], source: str, rule_id: str) -> str:
+    def repl(m: Any) -> str:
+        name = m.group(1)
+        if name not in lexicons:
+            raise RuleError(f"rule {rule_id!r} uses unknown lexicon <<{name}>>", source=source)
+        return lexicon_alternation(lexicons[name])
+
+    return _PLACEHOLDER.sub(repl, pattern)
+
+
+def rule_files() -> list[Path]:
+    return sorted(RULES_DIR.glob("*.yaml"))
+
+
+@cache
+def load_ruleset(name: str) -> RuleSet:
+    """Load ``rules/<name>.yaml`` (cached; rule files are read once per process)."""
+    path = RULES_DIR / f"{name}.yaml"
+    if not path.exists():
+        raise RuleError(f"rule file not found: {path}", source=str(path))
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lexicons = data.get("lexicons") or {}
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("rules") or []):
+        rid = raw.get("id") or f"{name}#{i}"
+        if rid in seen:
+            raise RuleError(f"duplicate rule id {rid!r}", source=str(path))
+        seen.add(rid)
+        if "field" not in raw:
+            raise RuleError(f"rule {rid!r} has no field", source=str(path))
+        pattern = raw.get("pattern")
+        compiled = None
+        if pattern:
+            expanded = _expand(pattern, lexicons, str(path), rid)
+            flags = _FLAGS if not raw.get("case_sensitive") else regex.VERSION1
+            try:
+                compiled = regex.compile(expanded, flags)
+            except regex.error as exc:
+                raise RuleError(f"rule {rid!r}: bad pattern: {exc}", source=str(path)) from exc
+        rules.append(
+            Rule(
+                id=rid,
+                field=raw["field"],
+                description=raw.get("description", ""),
+                builder=raw.get("builder"),
+                pattern=pattern,
+                compiled=compiled,
+                examples=tuple(raw.get("examples") or ()),
+                counterexamples=tuple(raw.get("counterexamples") or ()),
+                options=dict(raw.get("options") or {}),
+                source=str(path),
+            )
+        )
+    return RuleSet(name=name, rules=tuple(rules), lexicons=lexicons, source=str(path))
