@@ -8,6 +8,7 @@ and knows few address abbreviations, so a naive splitter ends sentences at
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -67,13 +68,14 @@ def make_nlp() -> Language:
     prefix, suffix = _abbreviations()
     _PREFIX = frozenset(a.lower() for a in prefix)
     _SUFFIX = frozenset(a.lower() for a in suffix)
+    tokenizer: Any = nlp.tokenizer
     for a in prefix + suffix:
         if " " in a:
             continue
-        nlp.tokenizer.add_special_case(a, [{ORTH: a}])
+        tokenizer.add_special_case(a, [{ORTH: a}])
         if a[0].islower():
             cap = a[0].upper() + a[1:]
-            nlp.tokenizer.add_special_case(cap, [{ORTH: cap}])
+            tokenizer.add_special_case(cap, [{ORTH: cap}])
     nlp.add_pipe("bgpress_sentences")
     return nlp
 
