@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip -q --disable-pip-version-check
 
-.PHONY: setup setup-dev demo test lint evaluate evaluate-dev bench clean
+.PHONY: setup setup-dev demo test lint evaluate evaluate-dev baseline clean
 
 $(VENV)/.setup: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ evaluate-dev: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# record the current corpus/ scores as the regression baseline that tests/test_end_to_end.py enforces
+baseline: setup
+	$(PY) -m pipeline.evaluation.baseline corpus gold tests/baseline_scores.json

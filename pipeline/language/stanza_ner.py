@@ -110,7 +110,7 @@ def stanza_backend(model_dir: str | os.PathLike[str] | None = None) -> Callable[
             return []
         tagged = pipeline([[t.text for t in s] for s in sentences])
         out: list[Entity] = []
-        for toks, sent in zip(sentences, tagged.sentences):
+        for toks, sent in zip(sentences, tagged.sentences, strict=True):
             tags = [t.ner or "O" for t in sent.tokens]
             for i, j, label in bioes_spans(tags):
                 start, end = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)

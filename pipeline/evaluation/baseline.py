@@ -1,0 +1,30 @@
+"""Record the current corpus scores as the regression baseline (``make baseline``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .run import evaluate_dirs
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    corpus = Path(args[0] if len(args) > 0 else "corpus")
+    gold = Path(args[1] if len(args) > 1 else "gold")
+    out = Path(args[2] if len(args) > 2 else "tests/baseline_scores.json")
+    scores = evaluate_dirs(corpus, gold).scores
+    data = {
+        "corpus": str(corpus),
+        "micro_f1": round(scores.micro.f1, 4),
+        "macro_f1": round(scores.macro_f1, 4),
+        "fields": {name: round(fs.f1, 4) for name, fs in scores.fields.items()},
+    }
+    out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"baseline micro F1 {data['micro_f1']:.4f} written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
