@@ -1,14 +1,142 @@
-"""Extractor: codes (being written)."""
+"""Extractor: project (contract) codes and procedure codes.
+
+Codes of the EU funds' information system look like
+``BG05M9OP001-2.023-0001-C01``: a programme prefix, a procedure number, the
+contract number and an optional ``-Cnn`` suffix.  Press releases write them
+with spaces or odd dashes inside and with Cyrillic letters that look like
+Latin ones, so every occurrence is found with a tolerant pattern
+(``rules/codes.yaml``) and its value rebuilt canonically: lookalikes mapped
+back to Latin, upper case, no spaces.
+
+Project scalars describe *one* project: when the text's codes point to several
+projects or procedures, or the text is a call for proposals, no project code is
+emitted (and no procedure code when there are several procedures).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
 
 from ..document import Document
+from ..rules import RuleSet, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
-__all__ = ["extract"]
+__all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "extract"]
+
+
+@dataclass(frozen=True)
+class IsunCode:
+    """One ИСУН code occurrence; ``start``/``end`` are normalised-text offsets (half-open)."""
+
+    start: int
+    end: int
+    prefix: str
+    procedure: str
+    project: str | None  # the full code when it carries a contract number
+
+
+@lru_cache(maxsize=1)
+def _rules() -> RuleSet:
+    return load_ruleset("codes")
+
+
+@lru_cache(maxsize=1)
+def _lookalikes() -> dict[int, str]:
+    table = _rules().lexicons["lookalikes"]
+    out: dict[int, str] = {}
+    for cyr, lat in table.items():
+        out[ord(cyr)] = lat
+        out[ord(cyr.lower())] = lat
+    return out
+
+
+@lru_cache(maxsize=1)
+def _call_pattern() -> regex.Pattern[str]:
+    return regex.compile(r"\b" + lexicon_alternation(_rules().lexicons["call_cues"]), regex.IGNORECASE)
+
+
+def canonical_code(surface: str) -> str:
+    """A code as the record holds it: lookalikes to Latin, upper case, no spaces.
+
+    >>> canonical_code("BG05М9ОР001 - 2.023-0001-с01")
+    'BG05M9OP001-2.023-0001-C01'
+    """
+    return "".join(surface.split()).translate(_lookalikes()).upper()
+
+
+def is_call(text: str) -> bool:
+    """Whether the text is a call for proposals (project scalars stay empty).
+
+    >>> is_call("Започна приемът на проектни предложения по процедурата.")
+    True
+    """
+    return _call_pattern().search(text) is not None
+
+
+@lru_cache(maxsize=8)
+def scan_codes(text: str) -> tuple[IsunCode, ...]:
+    """Every ИСУН code in a normalised text, in text order.
+
+    >>> [c.procedure for c in scan_codes("проект BG05M9OP001 - 2.023-0001-C01")]
+    ['BG05M9OP001-2.023']
+    """
+    out: list[IsunCode] = []
+    for m in _rules().rule("codes.isun_code").compiled.finditer(text):
+        prefix = canonical_code(m.group("prefix"))
+        if m.group("old"):
+            procedure = prefix + canonical_code(m.group("old"))
+            project = None
+        else:
+            procedure = f"{prefix}-{m.group('proc')}"
+            project = None
+            if m.group("num"):
+                project = f"{procedure}-{m.group('num')}"
+                if m.group("suffix"):
+                    project += "-" + canonical_code(m.group("suffix"))
+        out.append(IsunCode(m.start(), m.end(), prefix, procedure, project))
+    return tuple(out)
+
+
+def _project_key(code: str) -> str:
+    """A project code without its -Cnn suffix (``X-0001`` and ``X-0001-C01`` are one project)."""
+    return regex.sub(r"-C\d+$", "", code)
+
+
+def _contract_numbers(doc: Document) -> list[tuple[int, int, str]]:
+    rule = _rules().rule("codes.contract_number")
+    out = []
+    for m in rule.compiled.finditer(doc.text):
+        num = m.group("num")
+        if len(num) < 3 or not any(ch.isdigit() for ch in num) or num.upper().startswith("BG"):
+            continue
+        out.append((m.start("num"), m.end("num"), num.upper()))
+    return out
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
-    return []
+    """Project and procedure code mentions, best first; none when the text is about several."""
+    codes = scan_codes(doc.text)
+    procedures = {c.procedure for c in codes}
+    projects = {_project_key(c.project) for c in codes if c.project}
+    out: list[Mention] = []
+    single_procedure = len(procedures) == 1 and len(projects) <= 1
+    call = is_call(doc.text)
+    if projects and len(projects) == 1 and single_procedure and not call:
+        # the full form (with its -Cnn suffix) first
+        with_code = sorted((c for c in codes if c.project), key=lambda c: (-len(c.project or ""), c.start))
+        for c in with_code:
+            out.append(doc.mention("project_code", c.project, c.start, c.end, "codes.isun_code"))
+    if not projects and not codes and not call:
+        numbers = _contract_numbers(doc)
+        if len({n for _, _, n in numbers}) == 1:
+            for s, e, n in numbers:
+                out.append(doc.mention("project_code", n, s, e, "codes.contract_number"))
+    if single_procedure:
+        # mentions written as a procedure code first, then those derived from a project code
+        for c in sorted(codes, key=lambda c: (c.project is not None, c.start)):
+            out.append(doc.mention("procedure_code", c.procedure, c.start, c.end, "codes.procedure_code"))
+    return out
