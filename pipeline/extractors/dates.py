@@ -1,14 +1,455 @@
-"""Extractor: dates (being written)."""
+"""Extractor: dates (``dates`` list, ``start_date`` / ``end_date`` scalars).
+
+Three steps, all driven by ``rules/dates.yaml``:
+
+1. *Atoms.*  Every pattern rule finds date atoms (one date, or a list of days
+   sharing a month); its builder turns the match into ISO values at the
+   precision the text gives.  Overlapping atoms keep the longest.  Atoms inside
+   money or code mentions found earlier are dropped, except the date part of a
+   contract number (``№ РД50-83/13.06.2012``), which is a contract date.
+2. *The page's date line.*  An atom alone on its line, or with only clock
+   times, weekdays and words like ``Източник`` / ``прочитания`` beside it, is
+   the page's own date (role ``other``); the first one near the top is the
+   publication date, stored in ``doc.meta["pub_date"]`` and used to resolve
+   relative dates (``днес``, ``миналата година``), which are left out when there
+   is none.
+3. *Ranges and roles.*  Two atoms joined by ``-`` or ``до`` form a range; a range
+   about the project's period gives start and end.  A single atom's role comes
+   from the cue nearest to it (``стартира``, ``приключва``, ``до``, ``се
+   проведе`` ...): start and end only when the project's implementation is
+   spoken of nearby, otherwise an event (something began or happened) or
+   ``other`` (a deadline, a fact about something else).
+
+``start_date`` / ``end_date`` mentions are emitted best candidate first: a
+period phrase or card label before a cue in running text.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import regex
 
 from ..document import Document
-from ..schema import Mention
+from ..normalisers.dates import expand_year, iso_date, month_number, resolve_relative
+from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
+from ..schema import DateValue, Mention
 
-__all__ = ["extract"]
+__all__ = ["extract", "Atom"]
+
+#: Mentions of these fields own their characters: a date inside them is not a date.
+_BLOCKING_FIELDS = ("amounts", "project_code", "procedure_code")
+#: How far (characters) a cue may stand from the date it qualifies.
+_NEAR, _ADJACENT, _RIGHT, _SENTENCE_BACK, _SENTENCE_FWD = 90, 8, 40, 160, 100
+#: The publication date line must be this close to the top.
+_PUB_ZONE = 600
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One date found by a pattern rule; ``[start, end)`` in normalised text.
+
+    ``values`` holds one ISO string per date (two for ``9-ти и 10-ти май``);
+    ``relative`` holds the expression still to resolve against the date line;
+    ``open_day`` holds (month, day) of a yearless first date of a range.
+    """
+
+    start: int
+    end: int
+    values: tuple[str, ...]
+    rule_id: str
+    contract: bool = False
+    header: bool = False
+    relative: str | None = None
+    open_day: tuple[int, int] | None = None
+    rel_day: tuple[int, int] | None = None
+
+
+@dataclass
+class _Item:
+    """An atom with its resolved role, ready to become mentions."""
+
+    atom: Atom
+    values: tuple[str, ...]
+    role: str = "other"
+    scalar_rank: int | None = None  # lower is better; None: not a period candidate
+    meta_line: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# -- builders: match -> atoms ---------------------------------------------------
+
+
+def build_numeric(rule: Rule, m: Any) -> list[Atom]:
+    """``10.01.2022``, ``10/01/2022``, ``2022-01-10``, ``21.11.08 г.``."""
+    year = expand_year(m.group("y"))
+    value = iso_date(year, int(m.group("m")), int(m.group("d")))
+    if value is None:
+        return []
+    return [Atom(m.start(), m.end(), (value,), rule.id, contract=bool(rule.options.get("contract")),
+                 header=bool(rule.options.get("header")))]
+
+
+def build_month_name(rule: Rule, m: Any) -> list[Atom]:
+    """``10 януари 2022 г.``, ``юни 2023``, ``05 Jun, 2024``."""
+    month = month_number(m.group("mon"))
+    year = expand_year(m.group("y"))
+    day = m.groupdict().get("d")
+    value = iso_date(year, month, int(day) if day else None)
+    if value is None:
+        return []
+    return [Atom(m.start(), m.end(), (value,), rule.id)]
+
+
+def build_day_list(rule: Rule, m: Any) -> list[Atom]:
+    """``9-ти и 10-ти май 2019 г.``, ``01-05.06.2023``: one value per day."""
+    month = month_number(m.group("mon")) if m.group("mon") else int(m.group("m"))
+    year = expand_year(m.group("y"))
+    first, second = int(m.group("d")), int(m.group("d2"))
+    if second <= first:
+        return []
+    values = tuple(v for v in (iso_date(year, month, first), iso_date(year, month, second)) if v)
+    if len(values) != 2:
+        return []
+    return [Atom(m.start(), m.end(), values, rule.id)]
+
+
+def build_year(rule: Rule, m: Any) -> list[Atom]:
+    """``през 2021``, ``2021 г.``: a bare year needs its cue or its ``г.``."""
+    if not m.group("cue") and not m.group("g"):
+        return []
+    value = iso_date(expand_year(m.group("y")))
+    if value is None:
+        return []
+    return [Atom(m.start("y"), m.end(), (value,), rule.id)]
+
+
+def build_relative(rule: Rule, m: Any) -> list[Atom]:
+    """``днес``, ``миналата година``: resolved later against the date line."""
+    return [Atom(m.start(), m.end(), (), rule.id, relative=m.group("rel"))]
+
+
+def build_relative_day(rule: Rule, m: Any) -> list[Atom]:
+    """``26 април т.г.``: a day of the date line's year."""
+    month = month_number(m.group("mon"))
+    if month is None:
+        return []
+    rel = "тази година" if "т" == m.group("rel")[:1].casefold() and "." in m.group("rel") else m.group("rel")
+    return [Atom(m.start(), m.end(), (), rule.id, relative=rel, rel_day=(month, int(m.group("d"))))]
+
+
+def build_open_day(rule: Rule, m: Any) -> list[Atom]:
+    """``1 март`` in ``от 1 март до 30 юни 2023 г.``: takes the year of the range's end."""
+    month = month_number(m.group("mon"))
+    if month is None:
+        return []
+    return [Atom(m.start(), m.end(), (), rule.id, open_day=(month, int(m.group("d"))))]
+
+
+_BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
+    "build_numeric": build_numeric,
+    "build_month_name": build_month_name,
+    "build_day_list": build_day_list,
+    "build_year": build_year,
+    "build_relative": build_relative,
+    "build_relative_day": build_relative_day,
+    "build_open_day": build_open_day,
+}
+
+
+# -- compiled lexicons -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cues:
+    rules: RuleSet
+    start: Any
+    end: Any
+    event: Any
+    project: Any
+    start_label: Any
+    end_label: Any
+    event_label: Any
+    deadline_label: Any
+    period: Any
+    contract: Any
+    prep: Any
+    meta_words: Any
+    meta_strip: Any
+    boundary: Any
+    connector: Any
+
+
+def _words(lex: dict[str, Any], *names: str) -> str:
+    entries: list[str] = []
+    for n in names:
+        e = lex[n]
+        entries.extend(list(e) if isinstance(e, dict) else [str(x) for x in e])
+    return r"(?<!\w)" + lexicon_alternation(entries) + r"(?!\w)"
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    rs = load_ruleset("dates")
+    rs.check_builders(_BUILDERS)
+    lx = rs.lexicons
+    flags = regex.IGNORECASE | regex.VERSION1
+
+    def c(p: str) -> Any:
+        return regex.compile(p, flags)
+
+    label_tail = r"\s*:?\s*(?:-\s*)?$"
+    return _Cues(
+        rules=rs,
+        start=c(_words(lx, "start_cues")),
+        end=c(_words(lx, "end_cues")),
+        event=c(_words(lx, "event_cues")),
+        project=c(_words(lx, "project_context")),
+        start_label=c(_words(lx, "start_labels") + label_tail),
+        end_label=c(_words(lx, "end_labels") + label_tail),
+        event_label=c(_words(lx, "event_labels") + label_tail),
+        deadline_label=c(_words(lx, "deadline_labels") + label_tail),
+        period=c(_words(lx, "period_cues") + r"\s*:?\s*(?:от\s+)?$"),
+        contract=c(r"(?:№\s*[\w./-]+\s*(?:от\s*|/\s*)?|" + _words(lx, "contract_nouns") + r"\s+от\s*)$"),
+        prep=c(r"(?<!\w)(?P<p>считано\s+от|до\s+края\s+на|в\s+края\s+на|края\s+на|в\s+началото\s+на|"
+               r"началото\s+на|от|до|на|през|в)\s*(?:(?:м\.|месец)\s*)?$"),
+        meta_words=c(_words(lx, "meta_words", "weekdays") + r"|\d{1,2}[:.]\d{2}\s*(?:ч\.|часа|ч(?!\w))|\d{1,2}:\d{2}"),
+        meta_strip=c(_words(lx, "meta_fillers") + r"|[\d\W_]+"),
+        boundary=c(r"[.!?;]\s+(?=[\p{Lu}\"])|\n"),
+        connector=c(r"^\s*(?:-|до)\s*$"),
+    )
+
+
+# -- the extractor ------------------------------------------------------------------------
+
+
+def _atoms(text: str, cues: _Cues) -> list[Atom]:
+    found: list[tuple[int, int, int, Atom]] = []
+    for order, rule in enumerate(cues.rules.pattern_rules()):
+        builder = _BUILDERS.get(rule.builder or "")
+        if builder is None:
+            continue
+        for m in rule.compiled.finditer(text):
+            for a in builder(rule, m):
+                found.append((a.start, -(a.end - a.start), order, a))
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    out: list[Atom] = []
+    last_end = -1
+    for start, _, _, a in found:
+        if start >= last_end:
+            out.append(a)
+            last_end = a.end
+    return out
+
+
+def _blocked(doc: Document, atoms: list[Atom], found: Sequence[Mention]) -> list[Atom]:
+    spans = sorted((m.start, m.end) for m in found if m.field in _BLOCKING_FIELDS and m.start is not None
+                   and m.end is not None)
+    if not spans:
+        return atoms
+    keep = []
+    for a in atoms:
+        s, e = doc.to_original(a.start, a.end)
+        clash = any(ms < e and s < me for ms, me in spans)
+        if not clash or a.contract:
+            keep.append(a)
+    return keep
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, (len(text) if e < 0 else e)
+
+
+def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues) -> bool:
+    """The page's own date line: nothing but dates, times, weekdays and page furniture."""
+    if atom.header:
+        return True
+    ls, le = _line(text, atom.start)
+    parts, pos = [], ls
+    for a in atoms_on_line:
+        parts.append(text[pos:a.start])
+        pos = a.end
+    parts.append(text[pos:le])
+    rest = " ".join(parts)
+    evidence = bool(cues.meta_words.search(rest))
+    residual = cues.meta_strip.sub("", cues.meta_words.sub(" ", rest))
+    return residual == "" or (evidence and len(residual) <= 30)
+
+
+def _window_left(text: str, start: int, floor: int, cues: _Cues) -> str:
+    left = text[max(floor, start - _NEAR):start]
+    cut = None
+    for m in cues.boundary.finditer(left):
+        cut = m.end()
+    return left if cut is None else left[cut:]
+
+
+def _window_right(text: str, end: int, ceil: int, cues: _Cues) -> str:
+    right = text[end:min(ceil, end + _NEAR)]
+    m = cues.boundary.search(right)
+    return right if m is None else right[:m.start()]
+
+
+def _sentence(text: str, start: int, end: int, cues: _Cues) -> str:
+    return _window_left(text, start, max(0, start - _SENTENCE_BACK), cues) + " " + _window_right(
+        text, end, len(text), cues)
+
+
+def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
+    """The kind of the cue closest to the date: adjacent on the left, else right, else left."""
+    best_left: tuple[int, str] | None = None
+    best_right: tuple[int, str] | None = None
+    for kind, pat in (("start", cues.start), ("end", cues.end), ("event", cues.event)):
+        for m in pat.finditer(left):
+            d = len(left) - m.end()
+            if best_left is None or d < best_left[0]:
+                best_left = (d, kind)
+        m2 = pat.search(right)
+        if m2 is not None and (best_right is None or m2.start() < best_right[0]):
+            best_right = (m2.start(), kind)
+    if best_left is not None and best_left[0] <= _ADJACENT:
+        return best_left[1]
+    if best_right is not None and best_right[0] <= _RIGHT:
+        return best_right[1]
+    if best_left is not None:
+        return best_left[1]
+    return None
+
+
+def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues: _Cues) -> tuple[str, int | None]:
+    """Role of a date at ``[start, end)`` and its rank as a period candidate (None: not one)."""
+    left = _window_left(text, start, max(prev_end, 0), cues)
+    right = _window_right(text, end, next_start, cues)
+    if cues.contract.search(left):
+        return "event", None
+    if cues.start_label.search(left):
+        return "start", 1
+    if cues.end_label.search(left):
+        return "end", 1
+    if cues.event_label.search(left):
+        return "event", None
+    if cues.deadline_label.search(left):
+        return "other", None
+    pm = cues.prep.search(left)
+    prep = " ".join(pm.group("p").casefold().split()) if pm else None
+    cue = _nearest_cue(left, right, cues)
+    near_project = bool(cues.project.search(left) or cues.project.search(right[:_RIGHT]))
+    if prep in ("до", "до края на") and cue != "start":
+        return ("end", 2) if near_project else ("other", None)
+    in_project = near_project or bool(cues.project.search(_sentence(text, start, end, cues)))
+    if cue == "start":
+        return ("start", 2) if in_project else ("event", None)
+    if cue == "end":
+        return ("end", 2) if in_project else ("event", None)
+    if cue == "event":
+        return "event", None
+    if prep in ("от", "считано от") and near_project:
+        return "start", 2
+    if pm is not None and prep == "на" and not left[: pm.start()].strip():
+        return "event", None
+    return "other", None
+
+
+def _pub_date(doc: Document, items: list[_Item]) -> str | None:
+    given = doc.meta.get("pub_date")
+    if isinstance(given, str) and given:
+        return given
+    for it in items:
+        if it.meta_line and it.atom.start < _PUB_ZONE and it.values and len(it.values[0]) == 10:
+            return it.values[0]
+    return None
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
-    return []
+    """Date mentions, then start/end mentions best first; sets ``doc.meta["pub_date"]``.
+
+    >>> d = Document.from_text("Проектът стартира на 10.01.2022 и приключва на 30.11.2023 г.")
+    >>> [(m.field, m.value if isinstance(m.value, str) else m.value.role) for m in extract(d, [])]
+    [('dates', 'start'), ('dates', 'end'), ('start_date', '2022-01-10'), ('end_date', '2023-11-30')]
+    """
+    cues = _cues()
+    text = doc.text
+    atoms = _blocked(doc, _atoms(text, cues), found)
+    by_line: dict[int, list[Atom]] = {}
+    for a in atoms:
+        by_line.setdefault(_line(text, a.start)[0], []).append(a)
+
+    items = [_Item(a, a.values) for a in atoms]
+    for it in items:
+        it.meta_line = _is_meta_line(text, it.atom, by_line[_line(text, it.atom.start)[0]], cues)
+    pub = _pub_date(doc, items)
+    if pub:
+        doc.meta["pub_date"] = pub
+
+    # resolve relative atoms and yearless range openers; drop what cannot be resolved
+    resolved: list[_Item] = []
+    for i, it in enumerate(items):
+        a = it.atom
+        if a.relative is not None:
+            if a.rel_day is not None:
+                year = resolve_relative(a.relative, pub)
+                v = iso_date(int(year), *a.rel_day) if year else None
+            else:
+                v = resolve_relative(a.relative, pub)
+            if v is None:
+                continue
+            it.values = (v,)
+        elif a.open_day is not None:
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if nxt is None or not nxt.values or not cues.connector.match(text[a.end:nxt.atom.start]):
+                continue
+            v = iso_date(int(nxt.values[0][:4]), *a.open_day)
+            if v is None:
+                continue
+            it.values = (v,)
+        resolved.append(it)
+    items = resolved
+
+    # ranges and roles
+    i = 0
+    while i < len(items):
+        it = items[i]
+        a = it.atom
+        prev_end = items[i - 1].atom.end if i else 0
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if it.meta_line:
+            it.role = "other"
+            i += 1
+            continue
+        if (nxt is not None and not nxt.meta_line and len(it.values) == 1 and len(nxt.values) == 1
+                and cues.connector.match(text[a.end:nxt.atom.start]) and it.values[0] < nxt.values[0]):
+            after = items[i + 2].atom.start if i + 2 < len(items) else len(text)
+            left = _window_left(text, a.start, prev_end, cues)
+            role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues)
+            period = bool(cues.period.search(left)) or bool(cues.start_label.search(left))
+            if period or role in ("start", "end"):
+                it.role, nxt.role = "start", "end"
+                it.scalar_rank = nxt.scalar_rank = 0 if period else (rank if rank is not None else 2)
+            else:
+                it.role = nxt.role = role
+            i += 2
+            continue
+        after = nxt.atom.start if nxt is not None else len(text)
+        it.role, it.scalar_rank = _role(text, a.start, a.end, prev_end, after, cues)
+        i += 1
+
+    out: list[Mention] = []
+    starts: list[tuple[int, int, Mention]] = []
+    ends: list[tuple[int, int, Mention]] = []
+    for it in items:
+        a = it.atom
+        for v in it.values:
+            out.append(doc.mention("dates", DateValue(v, it.role), a.start, a.end, a.rule_id, it.role))
+        if it.scalar_rank is not None and it.values and it.role in ("start", "end"):
+            fld = "start_date" if it.role == "start" else "end_date"
+            rid = "dates.start_date" if it.role == "start" else "dates.end_date"
+            m = doc.mention(fld, it.values[0], a.start, a.end, rid, it.role)
+            (starts if it.role == "start" else ends).append((it.scalar_rank, a.start, m))
+    out.extend(m for _, _, m in sorted(starts, key=lambda t: (t[0], t[1])))
+    out.extend(m for _, _, m in sorted(ends, key=lambda t: (t[0], t[1])))
+    return out
