@@ -201,7 +201,7 @@ def _cues() -> _Cues:
     def c(p: str) -> Any:
         return regex.compile(p, flags)
 
-    label_tail = r"\s*:?\s*(?:-\s*)?$"
+    label_tail = r"(?:[^\d\n:.]{0,40}:|\s*-)?\s*$"
     return _Cues(
         rules=rs,
         start=c(_words(lx, "start_cues")),
@@ -218,7 +218,7 @@ def _cues() -> _Cues:
                r"началото\s+на|от|до|на|през|в)\s*(?:(?:м\.|месец)\s*)?$"),
         meta_words=c(_words(lx, "meta_words", "weekdays") + r"|\d{1,2}[:.]\d{2}\s*(?:ч\.|часа|ч(?!\w))|\d{1,2}:\d{2}"),
         meta_strip=c(_words(lx, "meta_fillers") + r"|[\d\W_]+"),
-        boundary=c(r"[.!?;]\s+(?=[\p{Lu}\"])|\n"),
+        boundary=regex.compile(r"[.!?;]\s+(?=[\p{Lu}\"])|\n", regex.VERSION1),
         connector=c(r"^\s*(?:-|до)\s*$"),
     )
 
@@ -281,23 +281,25 @@ def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues)
     return residual == "" or (evidence and len(residual) <= 30)
 
 
-def _window_left(text: str, start: int, floor: int, cues: _Cues) -> str:
-    left = text[max(floor, start - _NEAR):start]
+def _window_left(text: str, start: int, floor: int, cues: _Cues, reach: int = _NEAR) -> str:
+    left = text[max(floor, start - reach):start]
     cut = None
     for m in cues.boundary.finditer(left):
         cut = m.end()
     return left if cut is None else left[cut:]
 
 
-def _window_right(text: str, end: int, ceil: int, cues: _Cues) -> str:
-    right = text[end:min(ceil, end + _NEAR)]
+def _window_right(text: str, end: int, ceil: int, cues: _Cues, reach: int = _NEAR) -> str:
+    right = text[end:min(ceil, end + reach)]
+    if text[end - 1:end] == "." and regex.match(r"\s+[\p{Lu}\"]", right):
+        return ""  # the date's own `г.` ended the sentence
     m = cues.boundary.search(right)
     return right if m is None else right[:m.start()]
 
 
 def _sentence(text: str, start: int, end: int, cues: _Cues) -> str:
-    return _window_left(text, start, max(0, start - _SENTENCE_BACK), cues) + " " + _window_right(
-        text, end, len(text), cues)
+    return _window_left(text, start, 0, cues, _SENTENCE_BACK) + " " + _window_right(
+        text, end, len(text), cues, _SENTENCE_FWD)
 
 
 def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
