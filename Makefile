@@ -25,7 +25,7 @@ demo: setup
 	$(VENV)/bin/bgpress extract corpus/
 
 test: setup-dev
-	$(VENV)/bin/ruff check pipeline tests benchmarks training
+	$(VENV)/bin/ruff check pipeline tests benchmarks training notebooks
 	$(VENV)/bin/mypy pipeline
 	$(PY) -m pytest -q
 
