@@ -65,7 +65,7 @@ class Atom:
     header: bool = False
     relative: str | None = None
     open_day: tuple[int, int] | None = None
-    rel_day: tuple[int, int] | None = None
+    rel_day: tuple[int, int | None] | None = None
 
 
 @dataclass
@@ -89,7 +89,8 @@ def build_numeric(rule: Rule, m: Any) -> list[Atom]:
     value = iso_date(year, int(m.group("m")), int(m.group("d")))
     if value is None:
         return []
-    return [Atom(m.start(), m.end(), (value,), rule.id, contract=bool(rule.options.get("contract")),
+    start = min(m.start("d"), m.start("y"))  # `date 2025-09-24`: the date alone
+    return [Atom(start, m.end(), (value,), rule.id, contract=bool(rule.options.get("contract")),
                  header=bool(rule.options.get("header")))]
 
 
@@ -127,18 +128,27 @@ def build_year(rule: Rule, m: Any) -> list[Atom]:
     return [Atom(m.start("y"), m.end(), (value,), rule.id)]
 
 
+def build_year_range(rule: Rule, m: Any) -> list[Atom]:
+    """``от 2019 до 2021 г.``: two year atoms, joined into a range later."""
+    first, second = iso_date(expand_year(m.group("y"))), iso_date(expand_year(m.group("y2")))
+    if first is None or second is None or second <= first:
+        return []
+    return [Atom(m.start("y"), m.end("g") if m.group("g") else m.end("y"), (first,), rule.id),
+            Atom(m.start("y2"), m.end(), (second,), rule.id)]
+
+
 def build_relative(rule: Rule, m: Any) -> list[Atom]:
     """``днес``, ``миналата година``: resolved later against the date line."""
     return [Atom(m.start(), m.end(), (), rule.id, relative=m.group("rel"))]
 
 
 def build_relative_day(rule: Rule, m: Any) -> list[Atom]:
-    """``26 април т.г.``: a day of the date line's year."""
+    """``26 април т.г.``, ``юли т.г.``: a day or month of the date line's year."""
     month = month_number(m.group("mon"))
     if month is None:
         return []
-    rel = "тази година" if "т" == m.group("rel")[:1].casefold() and "." in m.group("rel") else m.group("rel")
-    return [Atom(m.start(), m.end(), (), rule.id, relative=rel, rel_day=(month, int(m.group("d"))))]
+    day = int(m.group("d")) if m.group("d") else None
+    return [Atom(m.start(), m.end(), (), rule.id, relative=m.group("rel"), rel_day=(month, day))]
 
 
 def build_open_day(rule: Rule, m: Any) -> list[Atom]:
@@ -154,6 +164,7 @@ _BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
     "build_month_name": build_month_name,
     "build_day_list": build_day_list,
     "build_year": build_year,
+    "build_year_range": build_year_range,
     "build_relative": build_relative,
     "build_relative_day": build_relative_day,
     "build_open_day": build_open_day,
@@ -278,7 +289,7 @@ def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues)
     rest = " ".join(parts)
     evidence = bool(cues.meta_words.search(rest))
     residual = cues.meta_strip.sub("", cues.meta_words.sub(" ", rest))
-    return residual == "" or (evidence and len(residual) <= 30)
+    return residual == "" or (evidence and len(residual) <= 20)  # letters only
 
 
 def _window_left(text: str, start: int, floor: int, cues: _Cues, reach: int = _NEAR) -> str:
@@ -341,7 +352,7 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
     cue = _nearest_cue(left, right, cues)
     near_project = bool(cues.project.search(left) or cues.project.search(right[:_RIGHT]))
-    if prep in ("до", "до края на") and cue != "start":
+    if prep in ("до", "до края на"):
         return ("end", 2) if near_project else ("other", None)
     in_project = near_project or bool(cues.project.search(_sentence(text, start, end, cues)))
     if cue == "start":
