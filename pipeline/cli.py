@@ -6,54 +6,36 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from .api import DEFAULT_NER, extract_with_mentions
-from .readers import ReadError, read_inputs
-from .writers import flatten_record, mention_row, write_mentions, write_records
+from .api import DEFAULT_NER
+from .batch.errors import EXIT_USAGE
+from .batch.runner import BatchOptions, print_record, run_batch
+from .readers import DEFAULT_MAX_BYTES, ReaderOptions
 
 __all__ = ["main", "build_parser"]
 
-
-def _print_record(rec: dict[str, Any], out: Any) -> None:
-    flat = flatten_record(rec)
-    width = max(len(k) for k in flat)
-    print(f"── {rec['doc_id']} " + "─" * 40, file=out)
-    for k, v in flat.items():
-        if k == "doc_id" or v in (None, ""):
-            continue
-        print(f"  {k:<{width}}  {v}", file=out)
+# kept for callers of the old private name
+_print_record = print_record
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    records: list[dict[str, Any]] = []
-    mentions: list[dict[str, Any]] = []
-    errors: list[ReadError] = []
-    for item in read_inputs(args.paths):
-        if isinstance(item, ReadError):
-            errors.append(item)
-            print(f"error: {item.source}: {item.kind}: {item.message}", file=sys.stderr)
-            continue
-        try:
-            record, ms = extract_with_mentions(item.text, item.doc_id, ner=args.ner)
-        except Exception as exc:  # one bad document must not stop the batch
-            errors.append(ReadError(item.doc_id, item.source, "extraction", f"{type(exc).__name__}: {exc}"))
-            print(f"error: {item.source}: extraction: {exc}", file=sys.stderr)
-            continue
-        records.append(record.to_dict())
-        if args.mentions:
-            mentions.extend(mention_row(item.doc_id, m) for m in ms)
-    if args.output:
-        n = write_records(records, Path(args.output))
-        print(f"wrote {n} records to {args.output}", file=sys.stderr)
-    else:
-        for rec in records:
-            _print_record(rec, sys.stdout)
-    if args.mentions:
-        write_mentions(mentions, Path(args.mentions))
-    if args.errors and errors:
-        write_mentions([e.__dict__ for e in errors], Path(args.errors))
-    return 1 if errors else 0
+    """Run the batch; exit 0 when every document has a record, 2 when some are in the errors table."""
+    reader = ReaderOptions(
+        id_field=args.id_field, text_field=args.text_field, url_field=args.url_field,
+        title_field=args.title_field, date_field=args.date_field, max_bytes=args.max_bytes,
+        input_format=args.format,
+    )
+    opts = BatchOptions(
+        output=args.output, mentions=args.mentions, errors=args.errors, ner=args.ner, jobs=args.jobs,
+        resume=args.resume, reader=reader, progress=args.progress, chunksize=args.chunksize,
+        engine=args.engine, scheduler=args.scheduler, partition_size=args.partition_size, quiet=args.quiet,
+    )
+    try:
+        summary = run_batch(args.paths, opts)
+    except ValueError as exc:
+        print(f"bgpress extract: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return summary.exit_code
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -70,12 +52,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bgpress", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    e = sub.add_parser("extract", help="extract records from press releases")
-    e.add_argument("paths", nargs="+", help="files, folders of .txt files, or - for standard input")
-    e.add_argument("-o", "--output", help="FILE.jsonl, FILE.csv or FILE.parquet (default: a table on the terminal)")
-    e.add_argument("--mentions", help="write one row per extracted value (jsonl, csv or parquet)")
-    e.add_argument("--errors", help="write one row per failed document")
+    e = sub.add_parser(
+        "extract", help="extract records from press releases",
+        description="Extract one record per press release. Exit status: 0 when every document got a record, "
+        "1 on a usage error, 2 when the batch finished but some documents are in the errors table.",
+    )
+    e.add_argument("paths", nargs="+", help="files, folders (recursive), globs, or - for standard input; "
+                   ".txt, .html/.htm, .jsonl(.gz), .csv(.gz)")
+    e.add_argument("-o", "--output", help="FILE.jsonl, .csv, .parquet, .sqlite/.db or .duckdb; a folder with "
+                   "--engine dask (default: a table on the terminal)")
+    e.add_argument("--mentions", help="write one row per extracted value (any of the output formats)")
+    e.add_argument("--errors", help="write one row per failed document (default: OUTPUT.errors.csv beside -o, "
+                   "or the errors table of a .sqlite/.duckdb output)")
     e.add_argument("--ner", default=DEFAULT_NER, choices=("rules", "spacy", "stanza"))
+    e.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    e.add_argument("--resume", action="store_true", help="continue an interrupted run into the same -o: "
+                   "documents already done are skipped, none is lost or written twice")
+    e.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="larger documents get an error row "
+                   f"too_large instead of a record (default {DEFAULT_MAX_BYTES}; 0 = no limit)")
+    e.add_argument("--format", default="auto", choices=("auto", "txt", "html", "jsonl", "csv"),
+                   help="format of standard input and of files with an unknown extension (default: txt)")
+    e.add_argument("--id-field", default="id", help="JSONL/CSV field holding the doc_id (default id)")
+    e.add_argument("--text-field", default="text", help="JSONL/CSV field holding the text (default text)")
+    e.add_argument("--url-field", default="url")
+    e.add_argument("--title-field", default="title")
+    e.add_argument("--date-field", default="date", help="publication date (relative dates resolve against it)")
+    e.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: only when stderr is a terminal)")
+    e.add_argument("--chunksize", type=int, default=8, help="documents per task sent to a worker (default 8)")
+    e.add_argument("-q", "--quiet", action="store_true", help="no summary or error lines on stderr")
+    e.add_argument("--engine", default="local", choices=("local", "dask"),
+                   help="dask: run on a Dask cluster, output a folder of part-*.jsonl files")
+    e.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
+    e.add_argument("--partition-size", type=int, default=500, help="input files per Dask partition (default 500)")
     e.set_defaults(func=cmd_extract)
 
     v = sub.add_parser("evaluate", help="score extraction against gold")

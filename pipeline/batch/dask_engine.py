@@ -1,0 +1,198 @@
+"""``--engine dask``: the same extraction on a Dask cluster, over partitioned files.
+
+The input files are listed (folders walked, globs expanded) and cut into
+partitions of ``--partition-size`` files; a ``dask.bag`` maps each partition to
+a task that reads, extracts and writes its own files in the output folder::
+
+    OUT/part-00000.jsonl            records, exactly as in a local JSONL run
+    OUT/part-00000.mentions.jsonl   mention rows (when --mentions is given)
+    OUT/part-00000.errors.jsonl     error rows
+    OUT/part-00000.ids.tsv          doc_id and source of each record (for the duplicate pass)
+
+A partition's files are written under temporary names and renamed at the end,
+the records file last, so a partition is either complete or absent: ``--resume``
+skips the complete ones.  Duplicate doc_ids within a partition are handled as in
+a local run; across partitions, a final pass in the client (partition order =
+input order) turns later copies into ``duplicate_id`` error rows.  Reading the
+concatenated ``part-*.jsonl`` in order gives the records of the local run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ..readers import ReaderOptions, iter_items, iter_paths
+from .errors import ErrorRow
+from .runner import BatchOptions, BatchSummary, default_jobs
+from .state import IdSet
+from .worker import init_worker, process_item
+
+__all__ = ["run_dask", "process_partition", "part_files"]
+
+_READY: dict[str, Any] = {}
+
+
+def _dup_row(doc_id: str, source: str) -> ErrorRow:
+    return ErrorRow(doc_id, source, "duplicate_id",
+                    f"doc_id {doc_id!r} is already used by an earlier document; this one is not extracted")
+
+
+def _name(outdir: Path, i: int, kind: str) -> Path:
+    return outdir / (f"part-{i:05d}.jsonl" if kind == "records" else f"part-{i:05d}.{kind}")
+
+
+def part_files(outdir: str | Path) -> list[Path]:
+    """The records files of a dask output folder, in input order."""
+    return sorted(p for p in Path(outdir).glob("part-*.jsonl") if p.name.count(".") == 1)
+
+
+def process_partition(task: tuple[int, list[str]], outdir: str, ner: str, reader: ReaderOptions, mentions: bool) -> dict[str, Any]:
+    """Read, extract and write one partition (runs on a Dask worker)."""
+    i, paths = task
+    key = f"{ner}|{mentions}|{reader}"
+    if _READY.get("key") != key:
+        init_worker(ner, reader, mentions)
+        _READY["key"] = key
+    out = Path(outdir)
+    kinds = ["errors.jsonl", "ids.tsv", "records"] + (["mentions.jsonl"] if mentions else [])
+    tmp = {k: _name(out, i, k).with_name(_name(out, i, k).name + ".tmp") for k in kinds}
+    fh = {k: p.open("w", encoding="utf-8") for k, p in tmp.items()}
+    seen: set[str] = set()
+    n_rec = n_err = words = 0
+    try:
+        for item in iter_items(paths, reader):
+            if item.doc_id in seen:
+                oc_err: ErrorRow | None = _dup_row(item.doc_id, item.source)
+                oc = None
+            else:
+                seen.add(item.doc_id)
+                oc = process_item(item)
+                oc_err = oc.error
+            if oc_err is not None:
+                fh["errors.jsonl"].write(json.dumps(oc_err.to_dict(), ensure_ascii=False) + "\n")
+                n_err += 1
+                continue
+            assert oc is not None and oc.record is not None
+            if mentions:
+                for row in oc.mentions:
+                    fh["mentions.jsonl"].write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh["records"].write(json.dumps(oc.record, ensure_ascii=False) + "\n")
+            fh["ids.tsv"].write(f"{oc.doc_id}\t{oc.source}\n")
+            n_rec += 1
+            words += oc.words
+    finally:
+        for f in fh.values():
+            f.close()
+    for k in [k for k in kinds if k != "records"] + ["records"]:  # records last: marks the partition complete
+        os.replace(tmp[k], _name(out, i, k))
+    return {"part": i, "records": n_rec, "errors": n_err, "words": words}
+
+
+def _rewrite(path: Path, keep: Any) -> None:
+    if not path.exists():
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    with path.open(encoding="utf-8") as src, tmp.open("w", encoding="utf-8") as dst:
+        for line in src:
+            if keep(line):
+                dst.write(line)
+    os.replace(tmp, path)
+
+
+def _dedupe_across_parts(outdir: Path, n_parts: int) -> int:
+    """Turn records whose doc_id an earlier partition already has into duplicate_id rows."""
+    seen = IdSet()
+    n_dups = 0
+    try:
+        for i in range(n_parts):
+            ids_path, err_path = _name(outdir, i, "ids.tsv"), _name(outdir, i, "errors.jsonl")
+            if not ids_path.exists():
+                continue
+            dup_recs: dict[str, str] = {}
+            for line in ids_path.read_text(encoding="utf-8").splitlines():
+                doc_id, source = line.split("\t", 1)
+                if not seen.add(doc_id):
+                    dup_recs[doc_id] = source
+            err_rows = [json.loads(x) for x in err_path.read_text(encoding="utf-8").splitlines()] if err_path.exists() else []
+            changed = False
+            for row in err_rows:
+                if row["kind"] != "duplicate_id" and not seen.add(row["doc_id"]):
+                    row.update(_dup_row(row["doc_id"], row["source"]).to_dict())
+                    changed = True
+            if dup_recs:
+                n_dups += len(dup_recs)
+                err_rows += [_dup_row(d, s).to_dict() for d, s in dup_recs.items()]
+                changed = True
+                gone = frozenset(dup_recs)
+                _rewrite(_name(outdir, i, "mentions.jsonl"), lambda ln, gone=gone: json.loads(ln)["doc_id"] not in gone)
+                _rewrite(ids_path, lambda ln, gone=gone: ln.split("\t", 1)[0] not in gone)
+                _rewrite(_name(outdir, i, "records"), lambda ln, gone=gone: json.loads(ln)["doc_id"] not in gone)
+            if changed:
+                err_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in err_rows), encoding="utf-8")
+    finally:
+        seen.close()
+    return n_dups
+
+
+def _count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh)
+
+
+def run_dask(paths: list[str], opts: BatchOptions) -> BatchSummary:
+    """Run the batch on a Dask cluster; ``opts.output`` is the output folder."""
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster
+
+    if not opts.output:
+        raise ValueError("--engine dask needs -o/--output: a folder for the part-*.jsonl files")
+    if "-" in paths:
+        raise ValueError("--engine dask reads files, not standard input")
+    started = time.perf_counter()
+    outdir = Path(opts.output)
+    outdir.mkdir(parents=True, exist_ok=True)
+    files = list(iter_paths(paths))
+    size = max(1, opts.partition_size)
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    if not opts.resume:
+        for p in outdir.glob("part-*"):
+            p.unlink()
+    todo = [(i, c) for i, c in enumerate(chunks) if not (opts.resume and _name(outdir, i, "records").exists())]
+    summary = BatchSummary(outputs={"records": str(outdir)})
+    if todo:
+        if opts.scheduler:
+            client = Client(opts.scheduler)
+            cluster = None
+        else:
+            cluster = LocalCluster(n_workers=opts.jobs or default_jobs(), threads_per_worker=1,
+                                   processes=opts.dask_processes, dashboard_address=None)
+            client = Client(cluster)
+        try:
+            bag = db.from_sequence(todo, npartitions=len(todo))
+            results = bag.map(process_partition, outdir=str(outdir.resolve()), ner=opts.ner, reader=opts.reader,
+                              mentions=bool(opts.mentions)).compute()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        summary.words = sum(r["words"] for r in results)
+    _dedupe_across_parts(outdir, len(chunks))
+    summary.total_records = sum(_count_lines(_name(outdir, i, "records")) for i in range(len(chunks)))
+    summary.total_errors = sum(_count_lines(_name(outdir, i, "errors.jsonl")) for i in range(len(chunks)))
+    summary.records, summary.errors = summary.total_records, summary.total_errors
+    summary.seconds = time.perf_counter() - started
+    if opts.mentions:
+        summary.outputs["mentions"] = str(outdir / "part-*.mentions.jsonl")
+    summary.outputs["errors"] = str(outdir / "part-*.errors.jsonl")
+    if not opts.quiet:
+        import sys
+
+        print(f"bgpress (dask): {summary.total_records} records, {summary.total_errors} errors in "
+              f"{summary.seconds:.1f} s; {len(chunks)} partitions in {outdir}", file=sys.stderr)
+    return summary
