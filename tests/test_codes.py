@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from pipeline import extract
+from pipeline.assemble import assemble
+from pipeline.document import Document
+from pipeline.extractors import codes as _mod
 from pipeline.extractors.codes import canonical_code, is_call, scan_codes
+from pipeline.schema import Mention, Record
+
+
+def _mentions(text: str) -> list[Mention]:
+    """This extractor alone (its tests do not depend on the other extractors)."""
+    return _mod.extract(Document.from_text(text), [])
+
+
+def extract(text: str) -> Record:
+    return assemble("t", _mentions(text))
 
 
 def test_canonical_code_maps_lookalikes_and_spaces() -> None:

@@ -35,6 +35,7 @@ class IsunCode:
     start: int
     end: int
     prefix: str
+    prefix_end: int  # end of the prefix part (BG05M9OP001) in the normalised text
     procedure: str
     project: str | None  # the full code when it carries a contract number
 
@@ -97,7 +98,7 @@ def scan_codes(text: str) -> tuple[IsunCode, ...]:
                 project = f"{procedure}-{m.group('num')}"
                 if m.group("suffix"):
                     project += "-" + canonical_code(m.group("suffix"))
-        out.append(IsunCode(m.start(), m.end(), prefix, procedure, project))
+        out.append(IsunCode(m.start(), m.end(), prefix, m.end("prefix"), procedure, project))
     return tuple(out)
 
 
