@@ -1,14 +1,559 @@
-"""Extractor: money (being written)."""
+"""Extractor: money amounts (field ``amounts``).
+
+Every amount written with a currency becomes one :class:`~pipeline.schema.Amount`
+mention: figures (``1 573 417,65 лв.``), figures with a multiplier (``20,6 млн.
+лв.``), ISO codes before the figure (``BGN 100 000``), number words (``два
+милиона лева``), and the bare figures of a list or range whose currency is
+written once (``от 50 000 до 200 000 лв.``).  Values are exact ``Decimal``.
+
+The shapes are the rules of ``rules/money.yaml``; the role, the qualifier
+(``approx``) and the programme come from the amount's context, read with the
+cue lexicons of the same file:
+
+* the *unit* of an amount is the amount with its list mates and its twin in
+  another currency (``1 000 000 лв. (511 292 евро)``): they share role and
+  qualifier;
+* the role is the nearest cue between the previous amount of the sentence and
+  this one; after another amount a share cue (a programme, the EU, national,
+  own) wins, because ``..., като финансирането от ЕСФ е на стойност X`` names
+  a share whatever generic cue stands next to it; a share cue right after the
+  amount (``X лв. по ОП РЧР``) counts when nothing before decides;
+* a document about a call for proposals or about several projects gives
+  every amount the role ``other`` (SCHEMA.md, labelling conventions);
+* bullet lines take their cues from the list header (``максималният размер за:``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import regex
 
 from ..document import Document
-from ..schema import Mention
+from ..normalisers.numbers import (
+    FIGURE_PATTERN,
+    multiplier_value,
+    multipliers_pattern,
+    number_words_pattern,
+    parse_figure,
+    parse_number_words,
+)
+from ..rules import Rule, lexicon_alternation, load_ruleset
+from ..schema import Amount, Mention
 
-__all__ = ["extract"]
+__all__ = ["extract", "build_figure", "build_prefixed", "build_words", "build_list"]
+
+RULESET = "money"
+LIST_RULE = "money.list_shared_currency"
+LINE_LIST_RULE = "money.line_list_shared_currency"
+SHARE_ROLES = ("own", "national", "eu", "programme")
+ROLE_LEXICONS = ("total", "grant", "programme", "eu", "national", "own", "other")
+APPROX_KINDS = ("over", "under", "about", "up_to")
+#: How far before an amount its cues are looked for (characters), and after it.
+BEFORE_WINDOW = 250
+AFTER_WINDOW = 25
+_FLAGS = regex.IGNORECASE | regex.VERSION1
+_BULLETS = "•·▪*-–—○◦►"
+
+
+# --------------------------------------------------------------------------
+# grammar: rule patterns and cue lexicons, compiled once
+# --------------------------------------------------------------------------
+
+def _words(alternation: str) -> str:
+    """A lexicon alternation that only matches whole words."""
+    return rf"(?<!\w){alternation}(?!\w)"
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    rules: tuple[tuple[Rule, Any], ...]
+    currency: dict[str, str]
+    cues: dict[str, Any]           # role -> compiled cue pattern
+    adjacent: dict[str, Any]       # role -> cue that counts only right before the figure
+    share_opener: Any
+    approx_end: Any                # qualifier right before the figure, anchored at the end
+    up_to_clause: Any
+    chain: Any                     # bare list figures before an amount, anchored at the end
+    range_opener: Any
+    pair_link: Any
+    doc_call: Any
+    doc_multi: Any
+    plural_scales: frozenset[str]
+    only_qualifier: Any
+    neutral: Any                   # cue-lookalikes that give no role (финансиране на проекти)
+    bare_line_end: Any             # a line ending in a bare figure: "Зелен регион (63,454,564)"
+
+
+def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]) -> str:
+    def repl(m: Any) -> str:
+        name = m.group(1)
+        return f"(?P<{name}>{lexicon_alternation(lexicons[name])})"
+
+    out = regex.sub(r"<<(\w+)>>", repl, pattern)
+    for key, value in placeholders.items():
+        out = out.replace("{" + key + "}", value)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    rs = load_ruleset(RULESET)
+    lex = rs.lexicons
+    rs.check_builders(_BUILDERS)
+    figure = f"(?:{FIGURE_PATTERN})"
+    mult = rf"(?:{multipliers_pattern()})(?:(?<=\.)|(?!\w))"
+    placeholders = {
+        "figure": f"(?P<figure>{figure})",
+        "multiplier": f"(?P<multiplier>{mult})",
+        "number_words": f"(?P<number_words>{number_words_pattern()})",
+    }
+    rules = tuple(
+        (r, regex.compile(_expand(r.pattern, lex, placeholders), _FLAGS)) for r in rs.rules if r.pattern and r.builder
+    )
+    currency = {" ".join(k.lower().split()): v for k, v in {**lex["currency"], **lex["currency_prefix"]}.items()}
+
+    def cue(name: str) -> Any:
+        return regex.compile(_words(lexicon_alternation(lex[name])), _FLAGS)
+
+    cues = {role: cue(f"role_{role}") for role in ROLE_LEXICONS}
+    adjacent = {role: cue(f"role_{role}_adjacent") for role in ("total", "grant")}
+    approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in APPROX_KINDS)
+    approx_end = regex.compile(rf"(?<!\w)(?:{approx_alt})\s*\Z", _FLAGS)
+    seps = "|".join(
+        regex.escape(s) if not s[:1].isalpha() else rf"(?<!\w){regex.escape(s)}(?!\w)"
+        for s in sorted(lex["list_separators"], key=len, reverse=True)
+    )
+    chain = regex.compile(
+        rf"(?:(?<![\w.,/-])(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*(?:{seps})\s*)+\Z", _FLAGS
+    )
+    multi = (
+        rf"(?<![\w.,-])(?:\d{{1,3}}|{lexicon_alternation(lex['doc_number_words'])})\s+(?:\w+\s+)?"
+        rf"{lexicon_alternation(lex['doc_project_nouns'])}(?!\w)"
+    )
+    return _Grammar(
+        rules=rules,
+        currency=currency,
+        cues=cues,
+        adjacent=adjacent,
+        share_opener=cue("share_openers"),
+        approx_end=approx_end,
+        up_to_clause=cue("approx_up_to_clause"),
+        chain=chain,
+        range_opener=regex.compile(rf"(?<!\w){lexicon_alternation(lex['range_openers'])}\s*\Z", _FLAGS),
+        pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
+        doc_call=cue("doc_call"),
+        doc_multi=regex.compile(multi, _FLAGS),
+        plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
+        neutral=cue("role_none"),
+        bare_line_end=regex.compile(
+            rf"(?m)(?P<open>\(|[-:]\s)\s*(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*\)?\s*[.;,]?[ \t]*$", _FLAGS
+        ),
+        only_qualifier=regex.compile(rf"[\s:,-]*(?:(?:{approx_alt})\s*)?", _FLAGS),
+    )
+
+
+# --------------------------------------------------------------------------
+# builders: a match to (value, currency, multiplier)
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Built:
+    """What a builder reads from a match: the exact value, its currency and the multiplier written."""
+
+    value: Decimal
+    currency: str
+    multiplier: int | None = None
+
+
+def _currency(surface: str) -> str | None:
+    return _grammar().currency.get(" ".join(surface.lower().split()))
+
+
+def _figure_value(fig: str, mult: str | None) -> tuple[Decimal, int | None] | None:
+    factor = multiplier_value(mult) if mult else None
+    value = parse_figure(fig, with_multiplier=factor is not None)
+    if value is None:
+        return None
+    return (value * factor if factor else value), factor
+
+
+def build_figure(m: Any) -> Built | None:
+    """``1 573 417,65 лв.`` / ``20,6 млн. лв.``: the figure times the multiplier, in the currency written after.
+
+    >>> build_figure(regex.search(r"(?P<figure>[\\d,]+) (?P<multiplier>млн\\.) (?P<currency>лв\\.)", "20,6 млн. лв."))
+    Built(value=Decimal('20600000.0'), currency='BGN', multiplier=1000000)
+    """
+    cur = _currency(m.group("currency"))
+    mult = m.groupdict().get("multiplier")
+    fig = m.group("figure") if mult else _figure_part(m)
+    got = _figure_value(fig, mult)
+    if cur is None or got is None:
+        return None
+    return Built(got[0], cur, got[1])
+
+
+def _figure_part(m: Any) -> str:
+    """The figure of a ``<figure> <currency>`` match, with a split decimal tail (``2 197 777, 06``)."""
+    return m.string[m.start("figure") : m.start("currency")].rstrip()
+
+
+def build_prefixed(m: Any) -> Built | None:
+    """``BGN 100 000`` / ``€ 50 000`` / ``EUR 2,5 млн.``: the currency written before the figure.
+
+    >>> build_prefixed(regex.search(r"(?P<currency_prefix>BGN) (?P<figure>[\\d ]+)(?P<multiplier>)", "BGN 100 000"))
+    Built(value=Decimal('100000'), currency='BGN', multiplier=None)
+    """
+    cur = _currency(m.group("currency_prefix"))
+    if _is_year(m.group("figure")) and not m.group("multiplier"):
+        return None  # "BGN 2019" names a report, not a sum
+    got = _figure_value(m.group("figure"), m.group("multiplier") or None)
+    if cur is None or got is None:
+        return None
+    return Built(got[0], cur, got[1])
+
+
+def build_words(m: Any) -> Built | None:
+    """``два милиона лева``: number words; a plural scale alone (``хиляди лева``) is no value.
+
+    >>> build_words(regex.search(r"(?P<number_words>\\w+ \\w+) (?P<currency>\\w+)", "сто хиляди евро"))
+    Built(value=Decimal('100000'), currency='EUR', multiplier=None)
+    """
+    words = m.group("number_words")
+    if words.split()[0].lower() in _grammar().plural_scales:
+        return None
+    value = parse_number_words(words)
+    cur = _currency(m.group("currency"))
+    if value is None or cur is None:
+        return None
+    return Built(Decimal(value), cur)
+
+
+def build_list(m: Any) -> Built | None:
+    """List mates are built in :func:`_list_mates`; the rule exists for its examples."""
+    return None
+
+
+_BUILDERS: dict[str, Callable[[Any], Built | None]] = {
+    "build_figure": build_figure,
+    "build_prefixed": build_prefixed,
+    "build_words": build_words,
+    "build_list": build_list,
+}
+
+
+# --------------------------------------------------------------------------
+# candidates and units
+# --------------------------------------------------------------------------
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    value: Decimal
+    currency: str
+    rule_id: str
+    multiplier: int | None = None
+    figure_start: int = -1  # where the figure itself starts (for the list chain)
+
+
+@dataclass
+class _Unit:
+    """Amounts sharing role and qualifier: a list/range, and twins in another currency."""
+
+    hits: list[_Hit]
+    is_range: bool = False
+    role: str = "other"
+    role_cue: str = ""          # which lexicon decided ("" = default)
+    cue_span: tuple[int, int] | None = None
+    approx: str | None = None
+    consumed: int = -1          # end of an after-cue this unit used
+    twin_of: _Unit | None = None
+    extra: list[_Unit] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.hits[0].start
+
+    @property
+    def end(self) -> int:
+        return self.hits[-1].end
+
+
+def _scan(text: str) -> list[_Hit]:
+    g = _grammar()
+    hits: list[_Hit] = []
+    for rule, pat in g.rules:
+        build = _BUILDERS[rule.builder or ""]
+        for m in pat.finditer(text):
+            built = build(m)
+            if built is None:
+                continue
+            fs = m.start("figure") if "figure" in m.groupdict() and m.group("figure") else m.start()
+            hits.append(_Hit(m.start(), m.end(), built.value, built.currency, rule.id, built.multiplier, fs))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_Hit] = []
+    for h in hits:
+        if kept and h.start < kept[-1].end:
+            continue
+        kept.append(h)
+    return kept
+
+
+def _is_year(fig: str) -> bool:
+    return len(fig) == 4 and fig.isdigit() and fig[:2] in ("19", "20")
+
+
+def _list_mates(text: str, hit: _Hit, floor: int) -> tuple[list[_Hit], bool]:
+    """Bare figures of the list or range that ends in ``hit``, and whether it is a range."""
+    if hit.rule_id == "money.words_currency" or hit.figure_start != hit.start:
+        return [], False
+    lo = max(floor, hit.start - BEFORE_WINDOW)
+    m = _grammar().chain.search(text, lo, hit.start)
+    if m is None:
+        return [], False
+    mates: list[_Hit] = []
+    for fig, fs, fe, mult in zip(m.captures("f"), m.starts("f"), m.ends("f"), _aligned_mults(m), strict=True):
+        if _is_year(fig):
+            mates = []
+            continue
+        own = multiplier_value(mult) if mult else None
+        factor = own
+        if factor is None and hit.multiplier and (parse_figure(fig) or Decimal(1000)) < 1000:
+            factor = hit.multiplier
+        value = parse_figure(fig, with_multiplier=factor is not None)
+        if value is None:
+            mates = []
+            continue
+        mates.append(_Hit(fs, fe, value * factor if factor else value, hit.currency, LIST_RULE, factor, fs))
+    if not mates:
+        return [], False
+    is_range = _grammar().range_opener.search(text, max(lo, mates[0].start - 12), mates[0].start) is not None
+    return mates, is_range
+
+
+def _aligned_mults(m: Any) -> list[str | None]:
+    """The multiplier written after each captured figure (None where there is none)."""
+    mult_spans = list(zip(m.starts("m"), m.captures("m"), strict=True))
+    out: list[str | None] = []
+    ends = m.ends("f")
+    starts = m.starts("f")
+    for i, fe in enumerate(ends):
+        nxt = starts[i + 1] if i + 1 < len(starts) else m.end()
+        out.append(next((s for p, s in mult_spans if fe <= p < nxt), None))
+    return out
+
+
+def _line_list_mates(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """Bare figures closing a line of a list whose earlier lines close with an amount.
+
+    ``Зелен регион (63,454,564 евро)`` followed by ``Ефикасен регион (12,690,913)``:
+    the second line takes the currency (and multiplier) of the first.
+    """
+    g = _grammar()
+    out: list[_Hit] = []
+    taken = [(h.start, h.end) for h in hits]
+    # the amount that closes each line, by line start
+    closing: dict[int, tuple[str, _Hit]] = {}
+    for h in hits:
+        ls = text.rfind("\n", 0, h.start) + 1
+        le = text.find("\n", h.end)
+        le = len(text) if le < 0 else le
+        if regex.fullmatch(r"\s*\)?\s*[.;,]?\s*", text[h.end : le]):
+            before = text[ls : h.start].rstrip()
+            opener = "(" if before.endswith("(") else "-" if before[-1:] in "-:" else ""
+            if opener:
+                closing[ls] = (opener, h)
+    if not closing:
+        return out
+    for m in g.bare_line_end.finditer(text):
+        fs, fe = m.span("f")
+        if any(s <= fs < e for s, e in taken) or _is_year(m.group("f")):
+            continue
+        ls = text.rfind("\n", 0, fs) + 1
+        opener = "(" if m.group("open") == "(" else "-"
+        prev_ls = _previous_line_start(text, ls)
+        if prev_ls is None or prev_ls not in closing or closing[prev_ls][0] != opener:
+            continue
+        model = closing[prev_ls][1]
+        mult = m.group("m")
+        factor = multiplier_value(mult) if mult else model.multiplier
+        value = parse_figure(m.group("f"), with_multiplier=factor is not None)
+        if value is None or (factor is None and value < 1000):
+            continue  # "(120)" after a money line is more likely a count
+        end = m.end("m") if mult else fe
+        hit = _Hit(fs, end, value * factor if factor else value, model.currency, LINE_LIST_RULE, factor, fs)
+        out.append(hit)
+        closing[ls] = (opener, hit)
+    return out
+
+
+def _previous_line_start(text: str, ls: int) -> int | None:
+    """Start of the nearest line before ``ls`` with more than blanks and bullets."""
+    end = ls - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip(_BULLETS + " \t"):
+            return start
+        end = start - 1
+    return None
+
+
+def _units(text: str, hits: list[_Hit]) -> list[_Unit]:
+    units: list[_Unit] = []
+    floor = 0
+    for h in hits:
+        mates, is_range = _list_mates(text, h, floor)
+        units.append(_Unit(mates + [h], is_range=is_range))
+        floor = h.end
+    return units
+
+
+# --------------------------------------------------------------------------
+# context: document mode, role, qualifier, programme
+# --------------------------------------------------------------------------
+
+def _header_context(text: str, pos: int) -> tuple[int, int] | None:
+    """For an amount on a bullet line, the interval of the list header line (ending in ':')."""
+    ls = text.rfind("\n", 0, pos) + 1
+    if text[ls:pos].lstrip()[:1] not in tuple(_BULLETS) and not regex.match(r"\s*\d{1,2}[.)]\s", text[ls:pos]):
+        return None
+    end = ls - 1
+    for _ in range(30):
+        if end <= 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        stripped = line.strip()
+        if not stripped or stripped[:1] in _BULLETS:
+            end = start - 1
+            continue
+        return (start, end) if stripped.endswith(":") else None
+    return None
+
+
+def _nearest_cue(text: str, lo: int, hi: int, roles: Sequence[str]) -> tuple[str, int, int] | None:
+    g = _grammar()
+    best: tuple[str, int, int] | None = None
+    blocked = [m.span() for m in g.neutral.finditer(text, lo, hi)]
+    for role in roles:
+        for m in g.cues[role].finditer(text, lo, hi):
+            if any(s < m.end() and m.start() < e for s, e in blocked):
+                continue
+            if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
+                best = (role, m.start(), m.end())
+        if role in g.adjacent:
+            for m in g.adjacent[role].finditer(text, lo, hi):
+                if g.only_qualifier.fullmatch(text, m.end(), hi) and (best is None or m.end() > best[2]):
+                    best = (role, m.start(), m.end())
+    return best
+
+
+def _decide_role(text: str, unit: _Unit, lo: int, hi: int, first: bool) -> None:
+    """Set the unit's role from the cues in ``text[lo:hi]`` (the clause before it)."""
+    share = _nearest_cue(text, lo, hi, SHARE_ROLES) if not first else None
+    roles = [r for r in ROLE_LEXICONS if not (first and r == "programme")]
+    cue = share or _nearest_cue(text, lo, hi, roles)
+    if cue is not None:
+        unit.role, unit.role_cue, unit.cue_span = cue[0], cue[0], (cue[1], cue[2])
+
+
+def _after_cue(text: str, unit: _Unit, hi: int) -> None:
+    """A share cue right after the amount: ``X лв. по ОП РЧР``, ``X лв. собствен принос``."""
+    g = _grammar()
+    best: tuple[int, int, str] | None = None
+    for role in SHARE_ROLES:
+        m = g.cues[role].search(text, unit.end, hi)
+        if m is not None and regex.fullmatch(r"[\s,:;-]*(?:(?:са|е|от|идват|осигурени|като)\s+)*", text[unit.end : m.start()]):
+            if best is None or m.start() < best[0]:
+                best = (m.start(), m.end(), role)
+    if best is not None:
+        unit.role, unit.role_cue, unit.cue_span, unit.consumed = best[2], best[2], (best[0], best[1]), best[1]
+
+
+def _approx(text: str, unit: _Unit, lo: int, header: tuple[int, int] | None) -> str | None:
+    if unit.is_range:
+        return None
+    g = _grammar()
+    m = g.approx_end.search(text, max(lo, unit.start - 40), unit.start)
+    if m is not None:
+        return next(k for k in APPROX_KINDS if m.group(k))
+    if g.up_to_clause.search(text, lo, unit.start):
+        return "up_to"
+    if header is not None and g.up_to_clause.search(text, *header):
+        return "up_to"
+    return None
+
+
+def _programme_id(doc: Document, cue: tuple[int, int] | None, programmes: Sequence[Mention]) -> str | None:
+    if cue is None or not programmes:
+        return None
+    cs, ce = doc.to_original(*cue)
+
+    def distance(m: Mention) -> int:
+        assert m.start is not None and m.end is not None
+        return max(0, m.start - ce, cs - m.end)
+
+    best = min(programmes, key=distance)
+    return str(best.value) if best.value is not None else None
+
+
+def _sentence_bounds(doc: Document, pos: int) -> tuple[int, int]:
+    return doc.sentence_of(pos) if doc.sentences else (0, len(doc.text))
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
-    return []
+    """Every money amount of the document, with role, qualifier and programme.
+
+    >>> from pipeline.document import Document
+    >>> d = Document.from_text("Общата стойност на проекта е 1 035 612 лева.")
+    >>> [(m.text, m.value.value, m.value.role) for m in extract(d, [])]
+    [('1 035 612 лева', Decimal('1035612'), 'total')]
+    """
+    text = doc.text
+    hits = _scan(text)
+    if not hits:
+        return []
+    g = _grammar()
+    hits = sorted(hits + _line_list_mates(text, hits), key=lambda h: h.start)
+    units = _units(text, hits)
+    several = g.doc_call.search(text) is not None or g.doc_multi.search(text) is not None
+    programmes = [m for m in found if m.field == "programmes" and m.start is not None and m.end is not None]
+
+    prev: _Unit | None = None
+    prev_sentence: tuple[int, int] | None = None
+    for unit in units:
+        sentence = _sentence_bounds(doc, unit.start)
+        same = prev is not None and prev_sentence == sentence
+        lo = max(sentence[0], unit.start - BEFORE_WINDOW)
+        if same and prev is not None:
+            lo = max(lo, prev.end, prev.consumed)
+            if prev.hits[-1].currency != unit.hits[0].currency and g.pair_link.match(text[prev.end : unit.start]):
+                unit.role, unit.role_cue, unit.cue_span, unit.approx = prev.role, prev.role_cue, prev.cue_span, prev.approx
+                unit.twin_of = prev
+                prev, prev_sentence = unit, sentence
+                continue
+        header = _header_context(text, unit.start)
+        _decide_role(text, unit, lo, unit.start, first=not same)
+        if not unit.role_cue and header is not None:
+            _decide_role(text, unit, *header, first=True)
+        if not unit.role_cue or g.share_opener.search(text, lo, unit.start) and unit.role in ("total", "grant"):
+            nxt = sentence[1]
+            _after_cue(text, unit, min(nxt, unit.end + AFTER_WINDOW + 40))
+        if same and prev is not None and prev.role_cue == "other" and unit.role in SHARE_ROLES:
+            unit.role, unit.role_cue = "other", "other"
+        unit.approx = _approx(text, unit, lo, header)
+        prev, prev_sentence = unit, sentence
+
+    out: list[Mention] = []
+    for unit in units:
+        role = "other" if several else unit.role
+        programme = _programme_id(doc, unit.cue_span, programmes) if role == "programme" else None
+        for h in unit.hits:
+            amount = Amount(value=h.value, currency=h.currency, role=role, programme=programme, approx=unit.approx)
+            out.append(doc.mention("amounts", amount, h.start, h.end, h.rule_id, label=role))
+    return out
