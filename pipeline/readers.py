@@ -153,12 +153,12 @@ def decode_bytes(data: bytes, source: str = "") -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise DecodeError("undecodable", f"broken UTF-16: {exc}") from None
+    if _looks_binary(data):
+        raise DecodeError("binary", "the bytes are binary data (NUL or control bytes, or a known file signature)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _looks_binary(data):
-        raise DecodeError("binary", "the bytes are binary data (NUL or control bytes, or a known file signature)")
     # mixed: some lines are valid non-ASCII UTF-8, the others are in one legacy encoding
     lines = data.splitlines(keepends=True)
     utf8_lines: dict[int, str] = {}
@@ -221,7 +221,7 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True)
     body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not body:
+    if sum(ch.isalpha() for ch in body[:200]) < 20:
         raise DecodeError("no_text", "the page has no main text that trafilatura can find (broken or empty markup)")
     meta: dict[str, Any] = {}
     title = (getattr(doc, "title", None) or "").strip()
@@ -356,14 +356,18 @@ def _iter_jsonl(stream: IO[bytes], path: str, opts: ReaderOptions) -> Iterator[S
 def _text_lines(head: bytes, stream: IO[bytes], enc: str) -> Iterator[str]:
     """Decoded lines (ends kept, as csv wants) from a head already read and the rest of a stream."""
     dec = codecs.getincrementaldecoder(enc)(errors="replace")
-    buf = dec.decode(head)
-    for chunk in iter(lambda: stream.read(1 << 16), b""):
-        buf += dec.decode(chunk)
+    buf = ""
+    chunk = head
+    while True:
+        final = not chunk
+        buf += dec.decode(chunk, final=final)
         parts = buf.split("\n")
         buf = parts.pop()
         for part in parts:
             yield part + "\n"
-    buf += dec.decode(b"", final=True)
+        if final:
+            break
+        chunk = stream.read(1 << 16)
     if buf:
         yield buf
 

@@ -166,6 +166,8 @@ def _outcomes(tasks: Iterator[Any], opts: BatchOptions, jobs: int, want_mentions
         for t in tasks:
             yield process_item(t)
         return
+    # build the pipeline in the parent first: forked workers inherit it instead of each loading spaCy
+    init_worker(opts.ner, opts.reader, want_mentions)
     gate = _Gate(max(jobs * opts.chunksize * 4, opts.chunksize))
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     pool = ctx.Pool(jobs, initializer=init_worker, initargs=(opts.ner, opts.reader, want_mentions))
@@ -298,7 +300,7 @@ def run_batch(paths: Iterable[str], opts: BatchOptions | None = None, *, out: Te
     summary.seconds = time.perf_counter() - started
     summary.total_errors = prev_errors + summary.errors
     summary.total_records = summary.resumed - prev_errors + summary.records
-    if not opts.quiet:
+    if not opts.quiet and (opts.output or summary.errors):
         _report(summary, sinks)
     return summary
 
