@@ -44,6 +44,10 @@ __all__ = ["extract", "Atom"]
 _BLOCKING_FIELDS = ("amounts", "project_code", "procedure_code")
 #: How far (characters) a cue may stand from the date it qualifies.
 _NEAR, _ADJACENT, _RIGHT, _SENTENCE_BACK, _SENTENCE_FWD = 90, 8, 40, 160, 100
+#: Around each number, how far a date holding it may reach (characters).
+_WINDOW_BACK, _WINDOW_FWD = 70, 30
+#: A date line holds at most this many characters besides its dates.
+_META_LINE_MAX = 90
 #: The publication date line must be this close to the top.
 _PUB_ZONE = 600
 
@@ -120,7 +124,7 @@ def build_day_list(rule: Rule, m: Any) -> list[Atom]:
 
 def build_year(rule: Rule, m: Any) -> list[Atom]:
     """``през 2021``, ``2021 г.``: a bare year needs its cue or its ``г.``."""
-    if not m.group("cue") and not m.group("g"):
+    if not m.group("g") and not _cues().year_cue.search(m.string, max(0, m.start() - 30), m.start()):
         return []
     value = iso_date(expand_year(m.group("y")))
     if value is None:
@@ -192,6 +196,10 @@ class _Cues:
     meta_strip: Any
     boundary: Any
     connector: Any
+    year_cue: Any
+    year_anchor: Any
+    year4_anchor: Any
+    relative_keys: tuple[str, ...]
 
 
 def _words(lex: dict[str, Any], *names: str) -> str:
@@ -231,21 +239,67 @@ def _cues() -> _Cues:
         meta_strip=c(_words(lx, "meta_fillers") + r"|[\d\W_]+"),
         boundary=regex.compile(r"[.!?;]\s+(?=[\p{Lu}\"])|\n", regex.VERSION1),
         connector=c(r"^\s*(?:-|до)\s*$"),
+        year_cue=c(_words(lx, "year_cues") + r"\s+$"),
+        year_anchor=regex.compile(r"(?<!\d)(?:19|20)?\d\d(?!\d)", regex.VERSION1),
+        year4_anchor=regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)", regex.VERSION1),
+        relative_keys=tuple(sorted({str(k).casefold().split()[0] for k in lx["relative"]})),
     )
 
 
 # -- the extractor ------------------------------------------------------------------------
 
 
+def _merge(points: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s0, e0 in sorted(points):
+        s, e = max(0, s0 - _WINDOW_BACK), min(size, e0 + _WINDOW_FWD)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _windows(text: str, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
+    """Stretches of text where a rule can match, by the rule's ``anchor`` option.
+
+    ``year``: around every two- or four-digit number; ``year4``: around every
+    19xx/20xx; ``relative``: around the words of the ``relative`` lexicon.  A
+    rule runs only inside its stretches, which keeps the case-insensitive
+    month alternations off the bulk of the text.
+    """
+    low = text.casefold()
+    rel: list[tuple[int, int]] = []
+    for key in cues.relative_keys:
+        i = low.find(key)
+        while i >= 0:
+            rel.append((i, i + len(key)))
+            i = low.find(key, i + 1)
+    return {
+        "year": _merge([m.span() for m in cues.year_anchor.finditer(text)], len(text)),
+        "year4": _merge([m.span() for m in cues.year4_anchor.finditer(text)], len(text)),
+        "relative": _merge(rel, len(text)),
+    }
+
+
 def _atoms(text: str, cues: _Cues) -> list[Atom]:
     found: list[tuple[int, int, int, Atom]] = []
+    windows = _windows(text, cues)
+    seen: set[tuple[str, int, int]] = set()
     for order, rule in enumerate(cues.rules.pattern_rules()):
         builder = _BUILDERS.get(rule.builder or "")
         if builder is None:
             continue
-        for m in rule.compiled.finditer(text):
-            for a in builder(rule, m):
-                found.append((a.start, -(a.end - a.start), order, a))
+        anchor = rule.options.get("anchor")
+        spans = windows[anchor] if anchor else [(0, len(text))]
+        for ws, we in spans:
+            for m in rule.compiled.finditer(text, ws, we):
+                key = (rule.id, m.start(), m.end())
+                if key in seen:
+                    continue
+                seen.add(key)
+                for a in builder(rule, m):
+                    found.append((a.start, -(a.end - a.start), order, a))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
     out: list[Atom] = []
     last_end = -1
@@ -281,6 +335,8 @@ def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues)
     if atom.header:
         return True
     ls, le = _line(text, atom.start)
+    if le - ls - sum(a.end - a.start for a in atoms_on_line) > _META_LINE_MAX:
+        return False
     parts, pos = [], ls
     for a in atoms_on_line:
         parts.append(text[pos:a.start])
