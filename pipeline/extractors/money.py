@@ -51,7 +51,10 @@ RULESET = "money"
 LIST_RULE = "money.list_shared_currency"
 LINE_LIST_RULE = "money.line_list_shared_currency"
 SHARE_ROLES = ("own", "national", "eu", "programme")
-ROLE_LEXICONS = ("total", "grant", "programme", "eu", "national", "own", "other")
+#: Cue lexicons ``role_<name>``; ``grant_weak`` (a bare ``финансиране``) is a grant unless
+#: the amount is broken down into shares right after it, which makes it the total.
+ROLE_LEXICONS = ("total", "grant", "grant_weak", "programme", "eu", "national", "own", "other")
+ADJACENT_LEXICONS = ("total", "grant", "other")
 APPROX_KINDS = ("over", "under", "about", "up_to")
 #: How far before an amount its cues are looked for (characters), and after it.
 BEFORE_WINDOW = 250
@@ -121,7 +124,7 @@ def _grammar() -> _Grammar:
         return regex.compile(_words(lexicon_alternation(lex[name])), _FLAGS)
 
     cues = {role: cue(f"role_{role}") for role in ROLE_LEXICONS}
-    adjacent = {role: cue(f"role_{role}_adjacent") for role in ("total", "grant")}
+    adjacent = {role: cue(f"role_{role}_adjacent") for role in ADJACENT_LEXICONS}
     approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in APPROX_KINDS)
     approx_end = regex.compile(rf"(?<!\w)(?:{approx_alt})\s*\Z", _FLAGS)
     seps = "|".join(
@@ -459,7 +462,8 @@ def _decide_role(text: str, unit: _Unit, lo: int, hi: int, first: bool) -> None:
     roles = [r for r in ROLE_LEXICONS if not (first and r == "programme")]
     cue = share or _nearest_cue(text, lo, hi, roles)
     if cue is not None:
-        unit.role, unit.role_cue, unit.cue_span = cue[0], cue[0], (cue[1], cue[2])
+        unit.role = "grant" if cue[0] == "grant_weak" else cue[0]
+        unit.role_cue, unit.cue_span = cue[0], (cue[1], cue[2])
 
 
 def _after_cue(text: str, unit: _Unit, hi: int) -> None:
@@ -473,6 +477,12 @@ def _after_cue(text: str, unit: _Unit, hi: int) -> None:
                 best = (m.start(), m.end(), role)
     if best is not None:
         unit.role, unit.role_cue, unit.cue_span, unit.consumed = best[2], best[2], (best[0], best[1]), best[1]
+
+
+def _skip_punct(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t,:;(":
+        pos += 1
+    return pos
 
 
 def _approx(text: str, unit: _Unit, lo: int, header: tuple[int, int] | None) -> str | None:
@@ -544,6 +554,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
         if not unit.role_cue or g.share_opener.search(text, lo, unit.start) and unit.role in ("total", "grant"):
             nxt = sentence[1]
             _after_cue(text, unit, min(nxt, unit.end + AFTER_WINDOW + 40))
+        if unit.role_cue == "grant_weak" and g.share_opener.match(text, _skip_punct(text, unit.end)):
+            unit.role = "total"  # "финансиране в размер X лв., от които Y лв. по ..." is the whole
         if same and prev is not None and prev.role_cue == "other" and unit.role in SHARE_ROLES:
             unit.role, unit.role_cue = "other", "other"
         unit.approx = _approx(text, unit, lo, header)
