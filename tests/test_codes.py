@@ -52,12 +52,18 @@ def test_several_projects_give_no_project_code() -> None:
     assert rec.procedure_code is None
 
 
-def test_call_keeps_procedure_but_no_project() -> None:
+def test_call_gives_no_codes() -> None:
     text = "Започна приемът на проектни предложения по процедура BG16RFOP002-2.040."
     assert is_call(text)
     rec = extract(text)
     assert rec.project_code is None
-    assert rec.procedure_code == "BG16RFOP002-2.040"
+    assert rec.procedure_code is None  # SCHEMA: calls for proposals have no project scalars
+
+
+def test_several_projects_in_words() -> None:
+    rec = extract("Общината спечели два нови проекта. Първият е BG05SFPR002-2.001-0044 „Грижа“.")
+    assert rec.project_code is None
+    assert rec.procedure_code is None
 
 
 def test_procedure_only_text() -> None:

@@ -25,7 +25,7 @@ from ..document import Document
 from ..rules import RuleSet, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
-__all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "extract"]
+__all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "is_several", "extract"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,27 @@ def _call_pattern() -> regex.Pattern[str]:
     return regex.compile(r"\b" + lexicon_alternation(_rules().lexicons["call_cues"]), regex.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _several_pattern() -> regex.Pattern[str]:
+    lex = _rules().lexicons
+    return regex.compile(
+        r"\b" + lexicon_alternation(lex["several_numbers"]) + r"\s+(?:\w+\s+){0,2}?"
+        + lexicon_alternation(lex["project_plural"]) + r"\b|\b" + lexicon_alternation(lex["several_ordinals"])
+        + r"\s+" + lexicon_alternation(lex["project_singular"]) + r"\b",
+        regex.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=8)
+def is_several(text: str) -> bool:
+    """Whether the text speaks of several projects (Два нови проекта ..., Вторият проект ...).
+
+    >>> is_several("Община Троян спечели два нови проекта."), is_several("Проектът е нов.")
+    (True, False)
+    """
+    return _several_pattern().search(text) is not None
+
+
 def canonical_code(surface: str) -> str:
     """A code as the record holds it: lookalikes to Latin, upper case, no spaces.
 
@@ -69,6 +90,7 @@ def canonical_code(surface: str) -> str:
     return "".join(surface.split()).translate(_lookalikes()).upper()
 
 
+@lru_cache(maxsize=8)
 def is_call(text: str) -> bool:
     """Whether the text is a call for proposals (project scalars stay empty).
 
@@ -124,14 +146,15 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     procedures = {c.procedure for c in codes}
     projects = {_project_key(c.project) for c in codes if c.project}
     out: list[Mention] = []
+    if is_call(doc.text) or is_several(doc.text):
+        return []
     single_procedure = len(procedures) == 1 and len(projects) <= 1
-    call = is_call(doc.text)
-    if projects and len(projects) == 1 and single_procedure and not call:
+    if projects and len(projects) == 1 and single_procedure:
         # the full form (with its -Cnn suffix) first
         with_code = sorted((c for c in codes if c.project), key=lambda c: (-len(c.project or ""), c.start))
         for c in with_code:
             out.append(doc.mention("project_code", c.project, c.start, c.end, "codes.isun_code"))
-    if not projects and not codes and not call:
+    if not projects and not codes:
         numbers = _contract_numbers(doc)
         if len({n for _, _, n in numbers}) == 1:
             for s, e, n in numbers:

@@ -138,13 +138,19 @@ def _resolve(hit: _Hit, ctx: _Context) -> str:
     return _pick(family, 2014)
 
 
+@lru_cache(maxsize=16)
+def _table(lexicon: str) -> dict[str, str]:
+    """A lexicon keyed by its casefolded, space-collapsed entries."""
+    return {" ".join(str(k).casefold().split()): str(v) for k, v in _lex(lexicon).items()}
+
+
+def _key(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
 def _lookup_name(name: str) -> str | None:
-    key = " ".join(_YEARS.sub("", name).replace('"', " ").split()).strip(" .,-").casefold()
-    for lex in ("programme_names", "short_names"):
-        for k, v in _lex(lex).items():
-            if k.casefold() == key:
-                return str(v)
-    return None
+    key = _key(_YEARS.sub("", name).replace('"', " ")).strip(" .,-")
+    return _table("programme_names").get(key) or _table("short_names").get(key)
 
 
 def _overlaps(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
@@ -158,25 +164,25 @@ def _programme_hits(text: str) -> list[_Hit]:
         pid = programme_of_prefix(c.prefix)
         if pid:
             hits.append(_Hit(c.start, c.prefix_end, pid, "fixed", None, "programmes.code_prefix"))
-    names = {k.casefold(): v for k, v in _lex("programme_names").items()}
+    names = _table("programme_names")
     for m in rs.rule("programmes.head_name").compiled.finditer(text):
         head = " ".join(m.group("head").casefold().split())
         kind = "new" if head.startswith("програм") else "op"
-        target = names.get(" ".join(m.group("name").casefold().split()), "OTHER")
+        target = names.get(_key(m.group("name")), "OTHER")
         years = m.group("years")
         if not years:
             after = _years_after().match(text, m.end())
             years = after.group("years") if after else None
         hits.append(_Hit(m.start(), m.end(), str(target), kind, years, "programmes.head_name"))
-    abbr = _lex("abbreviations")
+    abbr = _table("abbreviations")
     for m in rs.rule("programmes.abbreviation").compiled.finditer(text):
-        key = " ".join(m.group("abbr").split())
+        key = _key(m.group("abbr"))
         after = _years_after().match(text, m.end())
         hits.append(_Hit(m.start(), m.end(), str(abbr.get(key, "OTHER")), "op",
                          after.group("years") if after else None, "programmes.abbreviation"))
-    others = {" ".join(k.casefold().split()): v for k, v in _lex("other_names").items()}
+    others = _table("other_names")
     for m in rs.rule("programmes.other_name").compiled.finditer(text):
-        key = " ".join(m.group("other").casefold().split())
+        key = _key(m.group("other"))
         if not _overlaps(m.start(), m.end(), [(h.start, h.end) for h in hits]):
             hits.append(_Hit(m.start(), m.end(), str(others.get(key, "OTHER")), "fixed", None, "programmes.other_name"))
     for m in rs.rule("programmes.list").compiled.finditer(text):
@@ -199,9 +205,9 @@ def _fund_mentions(doc: Document) -> list[Mention]:
     rs = _rules()
     out: list[Mention] = []
     for rule_id, lex in (("programmes.fund", "fund_names"), ("programmes.fund_abbreviation", "fund_abbreviations")):
-        table = {" ".join(k.casefold().split()): v for k, v in _lex(lex).items()}
+        table = _table(lex)
         for m in rs.rule(rule_id).compiled.finditer(doc.text):
-            fid = table.get(" ".join(m.group("fund").casefold().split()))
+            fid = table.get(_key(m.group("fund")))
             if fid:
                 out.append(doc.mention("funds", fid, m.start(), m.end(), rule_id))
     return out

@@ -25,7 +25,7 @@ import regex
 from ..document import Document
 from ..rules import RuleSet, load_ruleset
 from ..schema import Mention
-from .codes import is_call, scan_codes
+from .codes import is_call, is_several, scan_codes
 
 __all__ = ["closing_quote", "extract"]
 
@@ -129,7 +129,7 @@ def _caps_headlines(doc: Document) -> list[_Candidate]:
 def _several_projects(text: str) -> bool:
     codes = scan_codes(text)
     projects = {regex.sub(r"-C\d+$", "", c.project) for c in codes if c.project}
-    return len(projects) > 1 or len({c.procedure for c in codes}) > 1 or is_call(text)
+    return len(projects) > 1 or len({c.procedure for c in codes}) > 1 or is_call(text) or is_several(text)
 
 
 def _value(doc: Document, c: _Candidate) -> str:
