@@ -183,7 +183,9 @@ class _Cues:
     rules: RuleSet
     start: Any
     end: Any
+    done: Any
     event: Any
+    several: Any
     project: Any
     start_label: Any
     end_label: Any
@@ -225,6 +227,8 @@ def _cues() -> _Cues:
         rules=rs,
         start=c(_words(lx, "start_cues")),
         end=c(_words(lx, "end_cues")),
+        done=c(_words(lx, "done_cues")),
+        several=c(_words(lx, "several_projects")),
         event=c(_words(lx, "event_cues")),
         project=c(_words(lx, "project_context")),
         start_label=c(_words(lx, "start_labels") + label_tail),
@@ -373,7 +377,7 @@ def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
     """The kind of the cue closest to the date: adjacent on the left, else right, else left."""
     best_left: tuple[int, str] | None = None
     best_right: tuple[int, str] | None = None
-    for kind, pat in (("start", cues.start), ("end", cues.end), ("event", cues.event)):
+    for kind, pat in (("start", cues.start), ("end", cues.end), ("done", cues.done), ("event", cues.event)):
         for m in pat.finditer(left):
             d = len(left) - m.end()
             if best_left is None or d < best_left[0]:
@@ -408,17 +412,21 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
     cue = _nearest_cue(left, right, cues)
     near_project = bool(cues.project.search(left) or cues.project.search(right[:_RIGHT]))
+    sentence = _sentence(text, start, end, cues)
+    in_project = near_project or bool(cues.project.search(sentence))
+    rank = None if cues.several.search(sentence) else 2
     if prep in ("до", "до края на"):
-        return ("end", 2) if near_project else ("other", None)
-    in_project = near_project or bool(cues.project.search(_sentence(text, start, end, cues)))
+        return ("end", rank) if near_project or (cue in ("end", "done") and in_project) else ("other", None)
     if cue == "start":
-        return ("start", 2) if in_project else ("event", None)
+        return ("start", rank) if in_project else ("event", None)
     if cue == "end":
-        return ("end", 2) if in_project else ("event", None)
+        return ("end", rank) if in_project else ("event", None)
+    if cue == "done":
+        return ("end", rank) if near_project else ("event", None)
     if cue == "event":
         return "event", None
     if prep in ("от", "считано от") and near_project:
-        return "start", 2
+        return "start", rank
     if pm is not None and prep == "на" and not left[: pm.start()].strip():
         return "event", None
     return "other", None
@@ -498,7 +506,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             period = bool(cues.period.search(left)) or bool(cues.start_label.search(left))
             if period or role in ("start", "end"):
                 it.role, nxt.role = "start", "end"
-                it.scalar_rank = nxt.scalar_rank = 0 if period else (rank if rank is not None else 2)
+                several = cues.several.search(_sentence(text, a.start, nxt.atom.end, cues))
+                it.scalar_rank = nxt.scalar_rank = None if several else (0 if period else (rank or 2))
             else:
                 it.role = nxt.role = role
             i += 2
