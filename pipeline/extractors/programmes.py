@@ -141,7 +141,10 @@ def _resolve(hit: _Hit, ctx: _Context) -> str:
 @lru_cache(maxsize=16)
 def _table(lexicon: str) -> dict[str, str]:
     """A lexicon keyed by its casefolded, space-collapsed entries."""
-    return {" ".join(str(k).casefold().split()): str(v) for k, v in _lex(lexicon).items()}
+    entries = _lex(lexicon)
+    if isinstance(entries, list):
+        return {" ".join(str(k).casefold().split()): "" for k in entries}
+    return {" ".join(str(k).casefold().split()): str(v) for k, v in entries.items()}
 
 
 def _key(s: str) -> str:
@@ -166,7 +169,12 @@ def _programme_hits(text: str) -> list[_Hit]:
             hits.append(_Hit(c.start, c.prefix_end, pid, "fixed", None, "programmes.code_prefix"))
     names = _table("programme_names")
     for m in rs.rule("programmes.head_name").compiled.finditer(text):
-        head = " ".join(m.group("head").casefold().split())
+        head = _key(m.group("head"))
+        name = _key(m.group("name"))
+        if head.endswith(" за") and name not in _table("za_names"):
+            continue
+        if name in _table("quoted_only_names") and '"' not in text[m.start("head") : m.start("name")]:
+            continue
         kind = "new" if head.startswith("програм") else "op"
         target = names.get(_key(m.group("name")), "OTHER")
         years = m.group("years")
