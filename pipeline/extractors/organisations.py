@@ -1,14 +1,495 @@
-"""Extractor: organisations (being written)."""
+"""Extractor: beneficiary, municipality and partners.
+
+The rules of ``rules/organisations.yaml`` find cues (``бенефициент е``,
+``изпълнява се от``, ``партньори са``, ``в партньорство с`` ...); the builders
+here take the organisation next to the cue from the entity layer
+(``doc.entities``: ORG spans of the legal-form patterns, ``Община X`` from the
+gazetteer) or, failing that, a quoted name that starts with an organisation
+head.  Why this split: the entity layer knows what an organisation looks
+like, the cue rules know which role it plays.
+
+Values are taken from the ORIGINAL text (``doc.surface``) so partners keep
+their own quotes; a trailing locality (``- гр. Смолян``), a parenthesised
+abbreviation and a country are dropped, and a plural head distributes over a
+list (``общините A и B`` gives ``Община A`` and ``Община B``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
 
 from ..document import Document
+from ..language.ner import Entity, quoted_spans
+from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
-__all__ = ["extract"]
+__all__ = ["extract", "OrgSpan", "org_after", "normalise_org_name"]
+
+
+@dataclass(frozen=True)
+class OrgSpan:
+    """An organisation's name ``[start, end)`` in normalised coordinates.
+
+    ``prefix`` is a head to put before the surface (``Община`` for the items
+    of ``общините A и B``); ``kb_id`` is the municipality of ``Община X``.
+    """
+
+    start: int
+    end: int
+    kb_id: str | None = None
+    prefix: str = ""
+
+
+# -- lexicon-derived patterns ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lex:
+    rules: RuleSet
+    org_head: Any  # regex matching an org head at a position (case-insensitive)
+    funder: Any
+    plural: Any
+    plural_map: dict[str, str]
+    countries: frozenset[str]
+    definite: tuple[tuple[str, str], ...]
+    connectors: Any
+    abbreviations: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    rs = load_ruleset("organisations")
+    lx = rs.lexicons
+    plural_map = {k.casefold(): v for k, v in lx["plural_heads"].items()}
+    return _Lex(
+        rules=rs,
+        org_head=regex.compile(rf"{lexicon_alternation(lx['org_heads'])}(?![\p{{L}}])", regex.I | regex.V1),
+        funder=regex.compile(rf"{lexicon_alternation(lx['funder_heads'])}(?![\p{{L}}])", regex.V1),
+        plural=regex.compile(rf"{lexicon_alternation(lx['plural_heads'])}\s+", regex.I | regex.V1),
+        plural_map=plural_map,
+        countries=frozenset(c.casefold() for c in lx["countries"]),
+        definite=tuple(sorted(((k, v) for k, v in lx["definite_to_indefinite"].items()), key=lambda kv: -len(kv[0]))),
+        connectors=regex.compile(rf"^(?:{lexicon_alternation(lx['list_connectors'])})\s+", regex.I | regex.V1),
+        abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
+    )
+
+
+_SPACE = regex.compile(r"\s+")
+_LEAD = regex.compile(r'[\s:\-]*')
+_PARENS = regex.compile(r"\s*(?:\([^()\n]{1,40}\)|/[^/\n]{1,12}/)")
+_TRAIL_PLACE = regex.compile(r'\s*-?\s*(?:(?:гр|с|град|село)\.?\s*)?\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?\s*$', regex.V1)
+_TRAIL_DASH_PLACE = regex.compile(r'\s*-\s*(?:(?:гр|с|град|село)\.\s*)\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?\s*$', regex.V1)
+_LOWER_AFTER_QUOTE = regex.compile(r'"\s+(?=\p{Ll})', regex.V1)
+
+
+def normalise_org_name(surface: str) -> str:
+    """One organisation name as the record holds it.
+
+    Collapses whitespace, capitalises a lower-case head (``община Тунджа``),
+    drops a repeated head, a parenthesised or slashed abbreviation, a trailing
+    country, and turns a definite first word indefinite.
+
+    >>> normalise_org_name("Местна инициативна рибарска група /МИРГ/ – Поморие")
+    'Местна инициативна рибарска група – Поморие'
+    >>> normalise_org_name("Националното сдружение на работодателите")
+    'Национално сдружение на работодателите'
+    """
+    lx = _lex()
+    s = _PARENS.sub("", surface)
+    s = _SPACE.sub(" ", s).strip(" ,;:-–")
+    parts = [p.strip() for p in s.split(",")]
+    while len(parts) > 1 and parts[-1].casefold() in lx.countries:
+        parts.pop()
+    s = ", ".join(parts)
+    words = s.split(" ")
+    if len(words) > 1 and words[0].casefold() == words[1].casefold():
+        words = words[1:]
+    first = words[0]
+    if first[:1].islower():
+        first = first[:1].upper() + first[1:]
+    if len(words) > 1 and first[1:].islower():
+        for suffix, repl in lx.definite:
+            if first.endswith(suffix) and len(first) > len(suffix) + 3:
+                first = first[: -len(suffix)] + repl
+                break
+    words[0] = first
+    return " ".join(words)
+
+
+# -- finding the organisation next to a cue ----------------------------------
+
+
+def _orgs(doc: Document) -> list[Entity]:
+    return [e for e in doc.entities if e.label == "ORG"]
+
+
+def _quote_at(doc: Document, pos: int) -> tuple[int, int] | None:
+    for s, e in _quotes(doc):
+        if s == pos:
+            return s, e
+    return None
+
+
+def _quotes(doc: Document) -> list[tuple[int, int]]:
+    cached = doc.meta.get("_quoted_spans")
+    if cached is None:
+        cached = quoted_spans(doc.text)
+        doc.meta["_quoted_spans"] = cached
+    return list(cached)
+
+
+def org_after(doc: Document, pos: int, *, strict: bool = False, municipal_only: bool = False) -> OrgSpan | None:
+    """The organisation that starts at ``pos`` (after spaces, a colon or a dash).
+
+    >>> from pipeline.language.ner import get_ner
+    >>> d = Document.from_text("Бенефициент: Община Якимово.", ner=get_ner("rules"))
+    >>> o = org_after(d, 12); d.text[o.start:o.end]
+    'Община Якимово'
+    """
+    text = doc.text
+    p = _LEAD.match(text, pos).end()
+    for e in _orgs(doc):
+        if p <= e.start <= p + 1:
+            if municipal_only and e.kb_id is None:
+                return None
+            return OrgSpan(e.start, e.end, e.kb_id)
+        if e.start > p + 1:
+            break
+    m = regex.match(r"(?:община|общ\.)\s*", text[p : p + 12])
+    if m:
+        for e in doc.entities:
+            if e.kb_id is not None and e.start == p + m.end():
+                return OrgSpan(p, e.end, e.kb_id)
+    if strict or municipal_only:
+        return None
+    q = _quote_at(doc, p)
+    if q is not None:
+        inner = text[q[0] + 1 : q[1]]
+        if _lex().org_head.match(inner):
+            return OrgSpan(q[0], q[1])
+        return None
+    if _lex().org_head.match(text, p):
+        m2 = regex.compile(r'[^\n,.;:()]{1,100}', regex.V1).match(text, p)
+        if m2:
+            return OrgSpan(p, p + len(m2.group().rstrip()))
+    return None
+
+
+def org_before(doc: Document, pos: int) -> OrgSpan | None:
+    """The organisation that ends at ``pos`` (spaces between allowed)."""
+    text = doc.text
+    best: Entity | None = None
+    for e in _orgs(doc):
+        if e.end <= pos and not text[e.end : pos].strip(' ,"'):
+            best = e
+    if best is None:
+        return None
+    before = text[max(0, best.start - 25) : best.start].casefold()
+    if regex.search(r"партньор\w*\s*[:-]?\s*$", before):
+        return None
+    return OrgSpan(best.start, best.end, best.kb_id)
+
+
+# -- builders --------------------------------------------------------------
+
+
+Candidate = tuple[int, int, Mention]  # (priority, position, mention)
+
+
+def _beneficiary(doc: Document, rule: Rule, org: OrgSpan | None, anchor: int) -> list[Candidate]:
+    if org is None:
+        return []
+    value = normalise_org_name(doc.surface(org.start, org.end))
+    prio = int(rule.options.get("priority", 9))
+    return [(prio, org.start, doc.mention("beneficiary", value, org.start, org.end, rule.id))]
+
+
+def _b_org_after(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    org = org_after(doc, m.end(), strict=bool(rule.options.get("strict")),
+                    municipal_only=bool(rule.options.get("municipal_only")))
+    return _beneficiary(doc, rule, org, m.end())
+
+
+def _b_org_before(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    return _beneficiary(doc, rule, org_before(doc, m.start()), m.start())
+
+
+def _b_contract_party(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    text = doc.text
+    first = org_after(doc, m.end())
+    if first is None or not _lex().funder.match(text, first.start):
+        return []
+    sent_end = doc.sentence_of(m.start())[1]
+    limit = min(sent_end, first.end + 200)
+    for e in _orgs(doc):
+        if first.end <= e.start < limit and regex.search(r"\sи\s*$", text[max(first.end, e.start - 4) : e.start]):
+            if _lex().funder.match(text, e.start):
+                continue
+            return _beneficiary(doc, rule, OrgSpan(e.start, e.end, e.kb_id), m.start())
+    return []
+
+
+def _b_mayor_signed(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    s, _e = m.span("org")
+    org = org_after(doc, s, municipal_only=True)
+    if org is None:
+        return []
+    value = "Община " + str(org.kb_id)
+    prio = int(rule.options.get("priority", 9))
+    return [(prio, org.start, doc.mention("beneficiary", value, org.start, org.end, rule.id))]
+
+
+# -- partners ----------------------------------------------------------------
+
+
+def _list_end(doc: Document, pos: int) -> int:
+    """Where a list that starts at ``pos`` ends: a line end, or a period that ends the sentence."""
+    text = doc.text
+    limit = min(len(text), pos + 600)
+    nl = text.find("\n", pos, limit)
+    limit = nl if nl >= 0 else limit
+    quotes = [q for q in _quotes(doc) if q[1] > pos and q[0] < limit]
+    for m in regex.finditer(r"\.(?=\s+[\p{Lu}\d\"]|\s*$)", text[pos:limit]):
+        i = pos + m.start()
+        if any(qs < i < qe for qs, qe in quotes):
+            continue
+        word = regex.search(r"([\p{L}.-]+)$", text[max(0, i - 12) : i])
+        w = word.group(1).casefold() if word else ""
+        if w in _lex().abbreviations or len(w) == 1 or "." in w:
+            continue
+        return i
+    return limit
+
+
+def _protected(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    spans = [q for q in _quotes(doc) if q[0] < end and q[1] > start]
+    spans += [(e.start, e.end) for e in _orgs(doc) if e.start < end and e.end > start]
+    return spans
+
+
+_SEP = regex.compile(r"\s*;\s*|\s*,\s*(?:и\s+|както\s+и\s+)?|\s+(?:и|както\s+и)\s+", regex.V1)
+
+
+def _split_items(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    text = doc.text
+    protected = _protected(doc, start, end)
+    cuts: list[tuple[int, int]] = []
+    for m in _SEP.finditer(text, start, end):
+        if any(ps < m.start() < pe for ps, pe in protected):
+            continue
+        cuts.append(m.span())
+    # adjacent organisations with no separator (`ДГ "А" ОУ "Б"`)
+    orgs = [e for e in _orgs(doc) if start <= e.start and e.end <= end]
+    for a, b in zip(orgs, orgs[1:]):
+        gap = text[a.end : b.start]
+        if a.end <= b.start and gap.strip() == "" and gap:
+            cuts.append((a.end, b.start))
+    cuts.sort()
+    items: list[tuple[int, int]] = []
+    pos = start
+    for cs, ce in cuts:
+        if cs < pos:
+            continue
+        items.append((pos, cs))
+        pos = ce
+    items.append((pos, end))
+    return [(s, e) for s, e in items if text[s:e].strip()]
+
+
+def _clean_item(doc: Document, s: int, e: int, head: str) -> tuple[OrgSpan | None, str, bool]:
+    """The organisation inside one list item, the current plural head, and whether to go on."""
+    lx = _lex()
+    text = doc.text
+    while s < e and text[s] in " :-":
+        s += 1
+    m = lx.connectors.match(text[s:e])
+    if m:
+        s += m.end()
+    pm = lx.plural.match(text, s, e)
+    if pm:
+        head = lx.plural_map.get(_SPACE.sub(" ", pm.group().strip()).casefold(), "")
+        s = pm.end()
+    # a lower-case adjective before a head: `украинската община Болград`
+    am = regex.match(r"(?:\p{Ll}[\p{L}-]*\s+){1,2}", text[s:e])
+    if am and lx.org_head.match(text, s + am.end()) and not lx.org_head.match(text, s):
+        s += am.end()
+    if regex.match(r"чрез\s", text[s:e]):
+        return None, head, True
+    seg = text[s:e]
+    if seg.strip().casefold() in lx.countries:
+        return None, head, True
+    # after quoted names, a lower-case word starts the sentence's predicate
+    if '"' in seg:
+        lm = _LOWER_AFTER_QUOTE.search(seg)
+        if lm:
+            e = s + lm.start() + 1
+            seg = text[s:e]
+    # drop a parenthesised abbreviation or country, then a trailing locality
+    seg2 = _PARENS.sub("", seg)
+    if seg2 != seg:
+        pm2 = _PARENS.search(seg)
+        if pm2:
+            e = s + pm2.start()
+            seg = text[s:e]
+    seg = seg.rstrip(" ,;:-")
+    e = s + len(seg)
+    last_q = seg.rfind('"')
+    if last_q > 0 and seg.count('"') >= 2:
+        tail = seg[last_q + 1 :]
+        if tail.strip() and _TRAIL_PLACE.fullmatch(tail) and not regex.search(r"[ЕО]ОД|АД", tail):
+            e = s + last_q + 1
+    else:
+        tm = _TRAIL_DASH_PLACE.search(seg)
+        if tm and tm.start() > 0:
+            e = s + tm.start()
+    seg = text[s:e].strip()
+    if not seg:
+        return None, head, True
+    first = seg[0]
+    ok = (first.isupper() or first == '"' or first.isdigit() or bool(lx.org_head.match(seg))) and len(seg.split()) <= 14
+    if first.isdigit() and not regex.match(r"\d+(?:-?\p{L}{1,3})?\s+\p{Lu}", seg):
+        ok = False
+    if not ok:
+        return None, head, False
+    kb = None
+    for ent in doc.entities:
+        if ent.kb_id is not None and ent.start >= s and ent.end <= e:
+            kb = ent.kb_id
+    return OrgSpan(s, e, kb, head), head, True
+
+
+def _partner_mentions(doc: Document, rule: Rule, items: list[OrgSpan]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for o in items:
+        surface = doc.surface(o.start, o.end)
+        value = normalise_org_name(f"{o.prefix} {surface}" if o.prefix else surface)
+        out.append((0, o.start, doc.mention("partners", value, o.start, o.end, rule.id)))
+    return out
+
+
+def _p_list(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    start = m.end()
+    end = _list_end(doc, start)
+    items: list[OrgSpan] = []
+    head = ""
+    for s, e in _split_items(doc, start, end):
+        org, head, go_on = _clean_item(doc, s, e, head)
+        if org is not None:
+            items.append(org)
+        if not go_on:
+            break
+    return _partner_mentions(doc, rule, items)
+
+
+def _p_single(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    org = org_after(doc, m.end())
+    if org is None:
+        return []
+    return _partner_mentions(doc, rule, [org])
+
+
+# -- municipality ------------------------------------------------------------
+
+
+def _municipality(doc: Document, beneficiary: Mention | None) -> list[Mention]:
+    ents = [e for e in doc.entities if e.kb_id is not None and e.source == "gazetteer"]
+    rule_id = "municipality.gazetteer"
+    if beneficiary is not None and beneficiary.start is not None:
+        for e in ents:
+            s, t = doc.to_original(e.start, e.end)
+            if e.label == "ORG" and beneficiary.start <= s and t <= (beneficiary.end or 0):
+                return [doc.mention("municipality", e.kb_id, e.start, e.end, rule_id)]
+    if not ents:
+        return []
+    text = doc.text
+    score: Counter[str] = Counter()
+    first: dict[str, Entity] = {}
+    plural_members: set[str] = set()
+    for e in ents:
+        assert e.kb_id is not None
+        before = text[max(0, e.start - 40) : e.start].casefold()
+        if e.label == "ORG":
+            w = 3
+        elif regex.search(r"общините[\s\p{L},-]*$", before):
+            w = 1
+            plural_members.add(e.kb_id)
+        elif regex.search(r"(?:община|общ\.|гр\.|град)\s*$", before):
+            w = 2
+        else:
+            w = 1
+        score[e.kb_id] += w
+        first.setdefault(e.kb_id, e)
+    ranked = score.most_common()
+    top, top_score = ranked[0]
+    total = sum(score.values())
+    if top in plural_members:
+        return []
+    if len(ranked) > 1 and ranked[1][1] == top_score:
+        return []
+    if len(ranked) >= 3 and top_score < 0.5 * total:
+        return []
+    e = first[top]
+    return [doc.mention("municipality", top, e.start, e.end, rule_id)]
+
+
+# -- entry point -------------------------------------------------------------
+
+_BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Candidate]]] = {
+    "org_after": _b_org_after,
+    "org_before": _b_org_before,
+    "contract_party": _b_contract_party,
+    "mayor_signed": _b_mayor_signed,
+    "partner_list": _p_list,
+    "partner_single": _p_single,
+}
+
+
+def _key(v: str) -> str:
+    return " ".join(v.replace('"', " ").replace("„", " ").replace("“", " ").replace("”", " ").casefold().split())
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
-    return []
+    """Beneficiary candidates (best first), the municipality, the partners.
+
+    >>> from pipeline.language.ner import get_ner
+    >>> d = Document.from_text("Бенефициент е Община Якимово.", ner=get_ner("rules"))
+    >>> [(m.field, m.value) for m in extract(d, [])]
+    [('beneficiary', 'Община Якимово'), ('municipality', 'Якимово')]
+    """
+    rs = _lex().rules
+    bens: list[Candidate] = []
+    parts: list[Candidate] = []
+    for rule in rs.pattern_rules():
+        builder = _BUILDERS.get(rule.builder or "")
+        if builder is None:
+            continue
+        for m in rule.compiled.finditer(doc.text):
+            cands = builder(doc, rule, m)
+            (bens if rule.field == "beneficiary" else parts).extend(cands)
+    bens.sort(key=lambda c: (c[0], c[1]))
+    ben_mentions = [c[2] for c in bens]
+    partner_keys: set[str] = set()
+    partner_mentions: list[Mention] = []
+    for _p, _pos, mention in sorted(parts, key=lambda c: c[1]):
+        k = _key(mention.value)
+        if k in partner_keys:
+            continue
+        partner_keys.add(k)
+        partner_mentions.append(mention)
+    # a partner is never the beneficiary; an organisation named as a partner
+    # is not the beneficiary either
+    ben_mentions = [b for b in ben_mentions if _key(b.value) not in partner_keys]
+    best = ben_mentions[0] if ben_mentions else None
+    if best is not None:
+        bk = _key(best.value)
+        partner_mentions = [p for p in partner_mentions if _key(p.value) != bk]
+    out = list(ben_mentions)
+    out.extend(_municipality(doc, best))
+    out.extend(partner_mentions)
+    return out

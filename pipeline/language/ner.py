@@ -3,19 +3,64 @@
 ``rules`` uses gazetteers and patterns only (no model); ``spacy`` runs the
 shipped model and merges the rule matches; ``stanza`` runs a stanza Bulgarian
 NER model from a local directory on our tokens.  Every backend returns
-:class:`Entity` objects in normalised-text coordinates.
+:class:`Entity` objects in normalised-text coordinates, sorted by start.
+
+The ``rules`` backend
+    * the municipality gazetteer (``rules/municipalities.tsv``, built from
+      ЕКАТТЕ by ``training/build_municipalities.py``): ``Община X`` written
+      as an institution (capitalised, or ``Столична община``) is an ORG; ``X``
+      after ``община``/``общ.``/``гр.``/``град``, every name of a plural list
+      (``общините A, B и C``) and an unambiguous capitalised bare name are
+      LOC.  Names that are also common words or people's names (lexicon
+      ``ambiguous_municipality_names``) count only after a cue, and a bare
+      name inside quotes (a project's or a group's name) does not count.
+      ``kb_id`` holds the municipality's reported name (``Добричка``).
+    * the ``patterns`` of ``rules/entities.yaml``: legal forms and organisation
+      heads (``"Х" ЕООД``, ``Фондация "Х"``, ``ДГ "Х"``, ``МИГ - Х``,
+      ``Министерство на ...``) as ORG, honorific + name as PER.
+
+Conflict policy (both backends)
+    1. An ORG pattern span that strictly contains gazetteer spans wins over
+       them (``МИРГ - Поморие`` is a group, not the place Поморие).
+    2. Otherwise gazetteer municipality matches win over overlapping pattern
+       spans, and both win over overlapping model spans: the gazetteer and
+       the legal-form patterns are precise where they fire, the model is the
+       recall layer for names no pattern knows.
+    3. Among model spans only PER, ORG and LOC are kept (``PERSON`` → PER,
+       ``GPE`` → LOC); a model span that overlaps a kept rule span is dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import regex
+import yaml
+
+from ..errors import ModelNotFoundError, RuleError
+from ..rules import RULES_DIR, lexicon_alternation, load_ruleset
 
 if TYPE_CHECKING:
     from ..document import Document
 
-__all__ = ["Entity", "NER_BACKENDS", "get_ner"]
+__all__ = [
+    "Entity",
+    "NER_BACKENDS",
+    "DEFAULT_SPACY_MODEL_DIR",
+    "get_ner",
+    "rule_entities",
+    "quoted_spans",
+    "municipality_forms",
+    "merge_entities",
+]
+
+#: Where the spaCy NER model is trained to (``training/`` writes it there).
+DEFAULT_SPACY_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "bg_ner"
 
 
 @dataclass(frozen=True)
@@ -25,22 +70,329 @@ class Entity:
     end: int
     text: str
     source: str  # "model", "gazetteer", "pattern"
+    kb_id: str | None = None  # gazetteer: the municipality's reported name
 
 
 NerFn = Callable[["Document"], list[Entity]]
 
 NER_BACKENDS = ("rules", "spacy", "stanza")
 
+_QUOTE_OPENERS = frozenset("([-/:;,")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Quoted segments ``[start, end)`` of a normalised text (quotes included).
+
+    A quote opens after a space or an opening punctuation and closes after a
+    non-space; a quote left open on its line is dropped, and one that is still
+    open when a new one opens (``ДГ "Дъга, Фондация "Х"``) is closed at the
+    last comma before the new one.
+
+    >>> t = 'ДГ "Дъга, Фондация "Знание" и "Боб"'
+    >>> [t[s:e] for s, e in quoted_spans(t)]
+    ['"Дъга', '"Знание"', '"Боб"']
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    n = len(text)
+    for m in regex.finditer('"', text):
+        i = m.start()
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        opening = (prev.isspace() or prev in _QUOTE_OPENERS) and not nxt.isspace()
+        if open_at is not None and "\n" in text[open_at:i]:
+            open_at = None
+        if open_at is None:
+            if not nxt.isspace() and nxt not in ",.;:)":
+                open_at = i
+            continue
+        if opening and prev.isspace():
+            cut = text.rfind(",", open_at, i)
+            if cut > open_at + 1:
+                spans.append((open_at, cut))
+                open_at = i
+                continue
+        spans.append((open_at, i + 1))
+        open_at = None
+    return spans
+
+
+# -- gazetteer -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    forms: dict[str, str]  # surface form -> reported value
+    lower: dict[str, str]  # casefolded form -> reported value
+    ambiguous: frozenset[str]
+    institution: Any
+    cued: Any
+    plural: Any
+    bare: Any
+    list_item: Any
+
+
+def municipality_forms() -> dict[str, str]:
+    """Every surface form of the 265 municipalities and the name to report.
+
+    >>> municipality_forms()["В. Търново"], municipality_forms()["Добричка"]
+    ('Велико Търново', 'Добричка')
+    """
+    return dict(_gazetteer().forms)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    path = RULES_DIR / "municipalities.tsv"
+    if not path.exists():
+        raise RuleError("municipality gazetteer missing; run training/build_municipalities.py", source=str(path))
+    forms: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            forms[row["form"]] = row["value"]
+    lex = load_ruleset("entities").lexicons
+    ambiguous = frozenset(lex.get("ambiguous_municipality_names") or ())
+    alt = lexicon_alternation(forms)
+    end = r"(?![\p{L}\d])"
+    inst_cue = lexicon_alternation(lex["municipality_cue_institution"])
+    low_cue = lexicon_alternation(lex["municipality_cue_lower"] + lex["town_cue"])
+    plural_cue = lexicon_alternation(lex["municipality_plural_cue"])
+    flags = regex.VERSION1
+    return _Gazetteer(
+        forms=forms,
+        lower={k.casefold(): v for k, v in forms.items()},
+        ambiguous=ambiguous,
+        institution=regex.compile(
+            rf'(?<![\p{{L}}])(?:(?:Столичн(?:а|ата)\s+(?:община|Община|ОБЩИНА))|СТОЛИЧНА\s+ОБЩИНА|'
+            rf'{inst_cue}(?:\s+{inst_cue})?\s*"?\s*(?P<name>(?i:{alt}))(?:"|{end}))',
+            flags,
+        ),
+        cued=regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{alt})){end}", flags),
+        plural=regex.compile(rf"(?<![\p{{L}}]){plural_cue}\s+(?=\p{{Lu}})", flags),
+        bare=regex.compile(rf"(?<![\p{{L}}\d-]){alt}(?![\p{{L}}\d]|-\p{{L}})", flags),
+        list_item=regex.compile(rf"\s*(?:,|\s+и)?\s*(?P<name>{alt}){end}", flags),
+    )
+
+
+def _value_of(g: _Gazetteer, surface: str) -> str | None:
+    key = " ".join(surface.split())
+    return g.forms.get(key) or g.lower.get(key.casefold())
+
+
+def _name_case_ok(name: str) -> bool:
+    """A name after a cue must be written as a name (capitalised or all caps)."""
+    return name[:1].isupper()
+
+
+def _gazetteer_entities(text: str, quotes: list[tuple[int, int]]) -> list[Entity]:
+    g = _gazetteer()
+    out: list[Entity] = []
+    taken: list[tuple[int, int]] = []
+    for m in g.institution.finditer(text):
+        name = m.group("name")
+        if name is not None:
+            if not _name_case_ok(name):
+                continue
+            value = _value_of(g, name)
+        else:
+            value = "Столична"
+        if value is None:
+            continue
+        out.append(Entity("ORG", m.start(), m.end(), m.group(), "gazetteer", value))
+        taken.append((m.start(), m.end()))
+    for m in g.cued.finditer(text):
+        name = m.group("name")
+        s, e = m.span("name")
+        if not _name_case_ok(name) or _overlaps(s, e, taken):
+            continue
+        value = _value_of(g, name)
+        if value is not None:
+            out.append(Entity("LOC", s, e, name, "gazetteer", value))
+            taken.append((s, e))
+    for m in g.plural.finditer(text):
+        pos = m.end()
+        first = True
+        while True:
+            im = g.list_item.match(text, pos)
+            if im is None or (first and text[pos:im.start("name")].strip()):
+                break
+            first = False
+            s, e = im.span("name")
+            value = _value_of(g, im.group("name"))
+            if value is not None and not _overlaps(s, e, taken):
+                out.append(Entity("LOC", s, e, im.group("name"), "gazetteer", value))
+                taken.append((s, e))
+            pos = e
+    for m in g.bare.finditer(text):
+        s, e = m.span()
+        name = m.group()
+        if name in g.ambiguous or not name[:1].isupper() or _overlaps(s, e, taken):
+            continue
+        if any(qs <= s and e <= qe for qs, qe in quotes):
+            continue
+        value = _value_of(g, name)
+        if value is not None and _value_of(g, name) not in g.ambiguous:
+            out.append(Entity("LOC", s, e, name, "gazetteer", value))
+    return out
+
+
+def _overlaps(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s < oe and os < e for os, oe in spans)
+
+
+# -- patterns ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    id: str
+    label: str
+    compiled: Any
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[_Pattern, ...]:
+    path = RULES_DIR / "entities.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lexicons = data.get("lexicons") or {}
+    out: list[_Pattern] = []
+    for raw in data.get("patterns") or []:
+        pattern = raw.get("pattern")
+        if not pattern:
+            continue  # gazetteer-built entities document themselves here
+        pid = raw.get("id", "?")
+
+        def repl(m: Any, pid: str = pid) -> str:
+            name = m.group(1)
+            if name not in lexicons:
+                raise RuleError(f"pattern {pid!r} uses unknown lexicon <<{name}>>", source=str(path))
+            return lexicon_alternation(lexicons[name])
+
+        expanded = regex.sub(r"<<(\w+)>>", repl, pattern)
+        flags = regex.VERSION1 | (regex.IGNORECASE if raw.get("ignore_case") else 0)
+        try:
+            out.append(_Pattern(pid, raw["label"], regex.compile(expanded, flags)))
+        except regex.error as exc:
+            raise RuleError(f"pattern {pid!r}: {exc}", source=str(path)) from exc
+    return tuple(out)
+
+
+def _pattern_entities(text: str) -> list[Entity]:
+    out: list[Entity] = []
+    for p in _patterns():
+        for m in p.compiled.finditer(text):
+            s, e = m.span()
+            surface = text[s:e].rstrip(" -")
+            if not surface:
+                continue
+            out.append(Entity(p.label, s, s + len(surface), surface, "pattern"))
+    return out
+
+
+def merge_entities(
+    gazetteer: list[Entity], patterns: list[Entity], model: list[Entity] | None = None
+) -> list[Entity]:
+    """Merge the three layers by the conflict policy of the module docstring.
+
+    >>> g = [Entity("LOC", 10, 17, "Поморие", "gazetteer", "Поморие")]
+    >>> p = [Entity("ORG", 0, 17, "МИРГ - Поморие", "pattern")]
+    >>> [e.label for e in merge_entities(g, p)]
+    ['ORG']
+    """
+    kept: list[Entity] = []
+    # 1. the longest of overlapping pattern ORG spans
+    pats = sorted(patterns, key=lambda e: (-(e.end - e.start), e.start))
+    chosen_p: list[Entity] = []
+    for e in pats:
+        if not any(e.start < o.end and o.start < e.end for o in chosen_p):
+            chosen_p.append(e)
+    gaz_kept: list[Entity] = []
+    for e in gazetteer:
+        container = [p for p in chosen_p if p.label == "ORG" and p.start <= e.start and e.end <= p.end
+                     and (p.end - p.start) > (e.end - e.start)]
+        if container and not e.text.lower().startswith(("община", "столична")):
+            continue
+        gaz_kept.append(e)
+    for p in chosen_p:
+        inside = [g for g in gaz_kept if p.start <= g.start and g.end <= p.end and (p.end - p.start) > (g.end - g.start)]
+        partial = [g for g in gaz_kept if g.start < p.end and p.start < g.end and g not in inside]
+        if partial:
+            continue
+        if inside and p.label == "ORG":
+            # the organisation wins; a municipality named inside stays as evidence only when it is an institution
+            gaz_kept = [g for g in gaz_kept if g not in inside or g.label == "ORG"]
+        kept.append(p)
+    kept.extend(gaz_kept)
+    for e in model or ():
+        if not any(e.start < o.end and o.start < e.end for o in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda e: (e.start, -e.end))
+
+
+def rule_entities(text: str) -> list[Entity]:
+    """Gazetteer and pattern entities of a normalised text.
+
+    >>> [(e.label, e.text, e.kb_id) for e in rule_entities("Бенефициент е Община Якимово.")]
+    [('ORG', 'Община Якимово', 'Якимово')]
+    """
+    quotes = quoted_spans(text)
+    return merge_entities(_gazetteer_entities(text, quotes), _pattern_entities(text))
+
 
 def _rules_backend() -> NerFn:
     def run(doc: Document) -> list[Entity]:
-        return []
+        return rule_entities(doc.text)
+
+    return run
+
+
+# -- spaCy model -------------------------------------------------------------
+
+_MODEL_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC"}
+
+
+@lru_cache(maxsize=2)
+def _load_spacy(model_dir: str) -> Any:
+    path = Path(model_dir)
+    if not (path / "meta.json").exists() and not (path / "config.cfg").exists():
+        raise ModelNotFoundError(
+            f"no spaCy NER model in {path} (train it into pipeline/models/bg_ner/, or use the 'rules' backend)",
+            source=str(path),
+        )
+    import spacy
+
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError) as exc:
+        raise ModelNotFoundError(f"cannot load the spaCy model in {path}: {exc}", source=str(path)) from exc
+
+
+def _spacy_backend(model_dir: str | None) -> NerFn:
+    nlp = _load_spacy(str(Path(model_dir) if model_dir else DEFAULT_SPACY_MODEL_DIR))
+
+    def run(doc: Document) -> list[Entity]:
+        text = doc.text
+        sdoc = nlp(text)
+        model = [
+            Entity(_MODEL_LABELS[ent.label_], ent.start_char, ent.end_char, ent.text, "model")
+            for ent in sdoc.ents
+            if ent.label_ in _MODEL_LABELS
+        ]
+        quotes = quoted_spans(text)
+        return merge_entities(_gazetteer_entities(text, quotes), _pattern_entities(text), model)
 
     return run
 
 
 def get_ner(name: str = "rules", *, model_dir: str | None = None) -> NerFn:
-    """The entity layer called ``name`` (``rules``, ``spacy`` or ``stanza``)."""
+    """The entity layer called ``name`` (``rules``, ``spacy`` or ``stanza``).
+
+    >>> run = get_ner("rules")
+    >>> callable(run)
+    True
+    """
     if name == "rules":
         return _rules_backend()
+    if name == "spacy":
+        return _spacy_backend(model_dir)
     raise ValueError(f"unknown NER backend {name!r}; choose one of {', '.join(NER_BACKENDS)}")
