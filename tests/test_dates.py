@@ -213,7 +213,7 @@ def test_date_line_is_other_and_sets_pub_date(head: str, value: str) -> None:
 def test_relative_dates_need_a_date_line() -> None:
     assert _dates("Днес кметът подписа договора. Миналата година бяха 20 деца.") == []
     got = _dates("Понеделник, 3 Март 2025г. 10:00ч.\n\nМиналата година бяха 20 деца, а на 26 април т.г. започва прием.")
-    assert ("2024", "other") in got
+    assert ("2024", "event") in got
     assert ("2025-04-26", "event") in got
 
 

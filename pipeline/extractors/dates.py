@@ -191,6 +191,7 @@ class _Cues:
     end_label: Any
     event_label: Any
     deadline_label: Any
+    deadline: Any
     period: Any
     contract: Any
     prep: Any
@@ -235,6 +236,7 @@ def _cues() -> _Cues:
         end_label=c(_words(lx, "end_labels") + label_tail),
         event_label=c(_words(lx, "event_labels") + label_tail),
         deadline_label=c(_words(lx, "deadline_labels") + label_tail),
+        deadline=c(_words(lx, "deadline_cues")),
         period=c(_words(lx, "period_cues") + r"\s*:?\s*(?:от\s+)?$"),
         contract=c(r"(?:№\s*[\w./-]+\s*(?:от\s*|/\s*)?|" + _words(lx, "contract_nouns") + r"\s+от\s*)$"),
         prep=c(r"(?<!\w)(?P<p>считано\s+от|до\s+края\s+на|в\s+края\s+на|края\s+на|в\s+началото\s+на|"
@@ -335,21 +337,36 @@ def _line(text: str, pos: int) -> tuple[int, int]:
 
 
 def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues) -> bool:
-    """The page's own date line: nothing but dates, times, weekdays and page furniture."""
+    """The page's own date line: nothing but dates, times, weekdays and page furniture.
+
+    The line may also run on after a sentence (``... Showcase. Последна
+    актуализация: 06:18 | 11.09.22 г``): then the part after the sentence is judged.
+    """
     if atom.header:
         return True
     ls, le = _line(text, atom.start)
-    if le - ls - sum(a.end - a.start for a in atoms_on_line) > _META_LINE_MAX:
-        return False
-    parts, pos = [], ls
-    for a in atoms_on_line:
-        parts.append(text[pos:a.start])
-        pos = a.end
-    parts.append(text[pos:le])
-    rest = " ".join(parts)
+    starts = [ls]
+    for m in cues.boundary.finditer(text, ls, atom.start):
+        starts.append(m.end())
+    for seg_start in dict.fromkeys((ls, starts[-1])):
+        on_seg = [a for a in atoms_on_line if a.start >= seg_start]
+        if le - seg_start - sum(a.end - a.start for a in on_seg) > _META_LINE_MAX:
+            continue
+        parts, pos = [], seg_start
+        for a in on_seg:
+            parts.append(text[pos:a.start])
+            pos = a.end
+        parts.append(text[pos:le])
+        if _meta_residual(" ".join(parts), cues):
+            return True
+    return False
+
+
+def _meta_residual(rest: str, cues: _Cues) -> bool:
+    """Nothing but page furniture left beside the dates (letters counted, not spaces)."""
     evidence = bool(cues.meta_words.search(rest))
     residual = cues.meta_strip.sub("", cues.meta_words.sub(" ", rest))
-    return residual == "" or (evidence and len(residual) <= 20)  # letters only
+    return residual == "" or (evidence and len(residual) <= 20)
 
 
 def _window_left(text: str, start: int, floor: int, cues: _Cues, reach: int = _NEAR) -> str:
@@ -406,7 +423,7 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
         return "end", 1
     if cues.event_label.search(left):
         return "event", None
-    if cues.deadline_label.search(left):
+    if cues.deadline_label.search(left) or cues.deadline.search(left):
         return "other", None
     pm = cues.prep.search(left)
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
@@ -427,9 +444,8 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
         return "event", None
     if prep in ("от", "считано от") and near_project:
         return "start", rank
-    if pm is not None and prep == "на" and not left[: pm.start()].strip():
-        return "event", None
-    return "other", None
+    # a date in running text with no limit or deadline on it: when something happened
+    return "event", None
 
 
 def _pub_date(doc: Document, items: list[_Item]) -> str | None:
