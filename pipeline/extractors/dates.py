@@ -141,6 +141,19 @@ def build_year_range(rule: Rule, m: Any) -> list[Atom]:
             Atom(m.start("y2"), m.end(), (second,), rule.id)]
 
 
+def build_year_period(rule: Rule, m: Any) -> list[Atom]:
+    """``в периода 2019 - 2021 г.``: the project's years, unless a programming period or no period cue."""
+    cues = _cues()
+    if f"{m.group('y')}-{m.group('y2')}" in cues.programme_periods:
+        return []
+    if not cues.year_period_cue.search(m.string, max(0, m.start() - 40), m.start()):
+        return []
+    first, second = iso_date(expand_year(m.group("y"))), iso_date(expand_year(m.group("y2")))
+    if first is None or second is None or second <= first:
+        return []
+    return [Atom(m.start("y"), m.end("y"), (first,), rule.id), Atom(m.start("y2"), m.end(), (second,), rule.id)]
+
+
 def build_relative(rule: Rule, m: Any) -> list[Atom]:
     """``днес``, ``миналата година``: resolved later against the date line."""
     return [Atom(m.start(), m.end(), (), rule.id, relative=m.group("rel"))]
@@ -169,6 +182,7 @@ _BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
     "build_day_list": build_day_list,
     "build_year": build_year,
     "build_year_range": build_year_range,
+    "build_year_period": build_year_period,
     "build_relative": build_relative,
     "build_relative_day": build_relative_day,
     "build_open_day": build_open_day,
@@ -203,6 +217,8 @@ class _Cues:
     year_anchor: Any
     year4_anchor: Any
     relative_keys: tuple[str, ...]
+    programme_periods: frozenset[str]
+    year_period_cue: Any
 
 
 def _words(lex: dict[str, Any], *names: str) -> str:
@@ -248,6 +264,8 @@ def _cues() -> _Cues:
         year_cue=c(_words(lx, "year_cues") + r"\s+$"),
         year_anchor=regex.compile(r"(?<!\d)(?:19|20)?\d\d(?!\d)", regex.VERSION1),
         year4_anchor=regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)", regex.VERSION1),
+        programme_periods=frozenset(str(p) for p in lx["programme_periods"]),
+        year_period_cue=c(_words(lx, "year_period_cues") + r"\s*:?\s*$"),
         relative_keys=tuple(sorted({str(k).casefold().split()[0] for k in lx["relative"]})),
     )
 
