@@ -1,14 +1,612 @@
-"""Extractor: counts (being written)."""
+"""Extractor: counts — numbers of people, things, events and organisations.
+
+A count is a number (a figure such as ``1 139`` or number words such as ``две``)
+together with the noun it counts (``40 лица``, ``две трудови борси``).  The
+noun is looked up in the count-noun lexicon of ``rules/counts.yaml``: its lemma
+is the unit and, for most nouns, it fixes the category.  Nouns that name
+people in general (лица, хора, души ...) take the category of the nearest cue
+word in the sentence (наети → employed, обучени → trained ...), because the
+same ``40 лица`` is a different statement when they were hired than when they
+were trained.
+
+What merely looks like a count — money, dates and years, durations,
+percentages, ages, list numbers, labels (``Компонент 2``), codes, addresses,
+measurements, page furniture, ordinals — is excluded by the lexicons of the
+same file and by the money and date mentions found before.  The scan is one
+pass of one tokenising regex; everything after it looks at a few neighbouring
+tokens, so the cost is linear in the text.
+"""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
 
 from ..document import Document
-from ..schema import Mention
+from ..language.lemmas import get_lemmatizer
+from ..normalisers.numbers import number_words_pattern, parse_figure, parse_number_words
+from ..rules import lexicon_alternation, load_ruleset
+from ..schema import Count, Mention
 
-__all__ = ["extract"]
+__all__ = ["extract", "find_counts", "CountCandidate", "build_counts"]
+
+#: Fields whose mentions claim their numbers (a count never overlaps them).
+_CLAIMING_FIELDS = frozenset({
+    "amounts", "dates", "start_date", "end_date", "project_code", "procedure_code",
+    "contacts.phones", "contacts.emails",
+})
+
+_QUOTES = frozenset('"\'')
+_MAX_MODIFIERS = 4
+_CUE_REACH = 200  # characters on either side of a count searched for a cue
+_INHERIT_REACH = 160  # how far back the count a bare number refers to may be
+_COORD_REACH = 80
+_NUM_KINDS = frozenset({"num", "nw", "nwd"})
+
+
+@dataclass(frozen=True)
+class _Noun:
+    lemma: str
+    category: str
+    default: str
+    adjectival: bool
+    modifiers: tuple[tuple[str, str], ...]
+    recast: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # num | nw | word | p
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class CountCandidate:
+    """A count found in normalised text: value, the ``[start, end)`` interval, the rule."""
+
+    count: Count
+    start: int
+    end: int
+    rule_id: str
+
+
+class _Lex:
+    """The lexicons of ``rules/counts.yaml``, compiled once."""
+
+    def __init__(self) -> None:
+        rs = load_ruleset("counts")
+        lex: dict[str, Any] = rs.lexicons
+        self.nouns: dict[str, _Noun] = {}
+        for lemma, entry in (lex["count_nouns"] or {}).items():
+            entry = entry or {}
+            noun = _Noun(
+                lemma=str(lemma),
+                category=str(entry.get("category", "other")),
+                default=str(entry.get("default", "participants")),
+                adjectival=bool(entry.get("adjectival", False)),
+                modifiers=tuple((str(k).lower(), str(v)) for k, v in (entry.get("modifiers") or {}).items()),
+                recast=tuple((str(k), str(v)) for k, v in (entry.get("recast") or {}).items()),
+            )
+            for form in entry.get("forms") or ():
+                self.nouns.setdefault(str(form).lower(), noun)
+        self.by_lemma = {n.lemma.lower(): n for n in self.nouns.values()}
+
+        def words(name: str) -> frozenset[str]:
+            return frozenset(str(w).lower().rstrip(".") for w in lex.get(name) or ())
+
+        self.stop = words("stop_words")
+        self.pieces = words("piece_words")
+        self.money = words("money_units")
+        self.mult = words("multipliers_words")
+        self.excl_after = (words("money_units") | words("duration_units") | words("percent_units")
+                           | words("measure_units") | words("months") | words("furniture_words"))
+        self.labels = words("label_words")
+        self.ordinal_ok = frozenset({"те"})
+        self.weak = words("weak_number_words")
+        num_lex = load_ruleset("numbers").lexicons
+        self.scales = frozenset(str(w).lower() for w in num_lex["scales"])
+        self.mult_values = {str(k).lower().rstrip("."): int(v) for k, v in num_lex["multipliers"].items()}
+
+        cue_items: list[tuple[str, str, bool]] = []
+        for name, weak in (("people_cues", False), ("weak_people_cues", True)):
+            for cat, cues in (lex.get(name) or {}).items():
+                for cue in cues or ():
+                    cue_items.append((str(cue), str(cat), weak))
+        cue_items.sort(key=lambda t: -len(t[0]))
+        parts = []
+        self.cue_cat: dict[str, tuple[str, bool]] = {}
+        for i, (cue, cat, weak) in enumerate(cue_items):
+            ws = cue.split()
+            body = r"\s+".join(regex.escape(w) for w in ws) + r"\w*"
+            parts.append(f"(?P<c{i}>{body})")
+            self.cue_cat[f"c{i}"] = (cat, weak)
+        self.cue_re = regex.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", regex.IGNORECASE)
+        self.definite = {str(k).lower(): int(v) for k, v in (lex.get("definite_number_words") or {}).items()}
+        self.generic_people = words("generic_people")
+
+        quals = lex["qualifiers"] or {}
+        self.qual_map = {" ".join(str(k).lower().split()): str(v) for k, v in quals.items()}
+        self.qual_re = regex.compile(r"(?<!\w)(" + lexicon_alternation(quals)[3:-1] + r")\s*$", regex.IGNORECASE)
+        inh = lex["inherit_cues"] or []
+        self.inherit_re = regex.compile(r"\s*(?:" + lexicon_alternation(inh) + r")(?!\w)", regex.IGNORECASE)
+
+        figure = rs.rule("counts.figure_noun").pattern or r"\d+"
+        self.tok_re = regex.compile(
+            rf"(?P<num>{figure})|(?P<nw>{number_words_pattern()})|(?P<nwd>(?<!\w){lexicon_alternation(self.definite)}(?!\w))|(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<p>\S)",
+            regex.IGNORECASE | regex.VERSION1,
+        )
+        self.lemmatizer = get_lemmatizer()
+
+    def noun(self, word: str) -> _Noun | None:
+        low = word.lower()
+        hit = self.nouns.get(low)
+        if hit is not None:
+            return hit
+        lemma = self.lemmatizer.lemma(low)
+        return self.by_lemma.get(lemma.lower()) if lemma else None
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    return _Lex()
+
+
+# ---------------------------------------------------------------- tokens
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.lastgroup or "p", m.start(), m.end(), m.group()) for m in _lex().tok_re.finditer(text)]
+
+
+def _figure_value(s: str) -> int | None:
+    """An integer figure, or None for decimals, dates, clock times and versions."""
+    groups = regex.split(r"[.,]", s)
+    if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
+        return None
+    v = parse_figure(s)
+    if v is None or v != v.to_integral_value():
+        return None
+    return int(v)
+
+
+@dataclass
+class _Num:
+    i: int  # token index of the number
+    j: int  # index of the first token after the number (and its multiplier)
+    value: int
+    start: int
+    end: int
+    kind: str
+
+
+def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False) -> _Num | None:
+    """The number at token ``i`` with its multiplier, or None when it is no count candidate."""
+    lx = _lex()
+    t = toks[i]
+    if t.kind == "num":
+        value = _figure_value(t.text)
+    elif t.kind == "nwd":
+        value = lx.definite.get(t.low)
+    elif t.kind == "nw":
+        words = t.low.split()
+        if (t.low in lx.weak and not allow_weak) or words[0] in lx.scales:
+            return None
+        value = parse_number_words(t.text)
+    else:
+        return None
+    if value is None:
+        return None
+    j, end = i + 1, t.end
+    if j < len(toks) and toks[j].low in lx.mult_values and toks[j].kind in ("word", "nw"):
+        value *= lx.mult_values[toks[j].low]
+        end = toks[j].end
+        j += 1
+        if j < len(toks) and toks[j].text == "." and toks[j].start == end:
+            end = toks[j].end
+            j += 1
+    return _Num(i, j, value, t.start, end, t.kind)
+
+
+def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
+    """True when the number is money, a date, a duration, a label ... rather than a count."""
+    lx = _lex()
+    t = toks[n.i]
+    nxt = toks[n.j] if n.j < len(toks) else None
+    after = text[n.end:n.end + 3]
+    # glued to a word before (първите15) or a label before (Компонент 2, № 5, ул. 3)
+    if n.i > 0:
+        p = toks[n.i - 1]
+        if p.kind == "word" and p.end == t.start:
+            return True
+        if p.low in lx.labels or p.text in ("№", "#"):
+            return True
+        if p.text == "." and n.i > 1 and toks[n.i - 2].low in lx.labels:
+            return True
+        if p.low == "на" and t.low == "сто":
+            return True
+    # list numbering at a line start: "1." / "2)"
+    line_start = text.rfind("\n", 0, t.start) + 1
+    if not text[line_start:t.start].strip() and after[:1] in (".", ")") and t.kind == "num":
+        return True
+    # clock times, codes, ranges and ordinals glued after: 17:00, 14/07, 2014-2020, 2-ри
+    if regex.match(r"[:/]\d|-\d|\s*-\s*\d{4}", after) and t.kind == "num":
+        return True
+    m = regex.match(r"-([^\W\d_]+)", text[n.end:n.end + 12])
+    if m and m.group(1).lower() not in lx.ordinal_ok:
+        return True
+    if nxt is None:
+        return False
+    if nxt.low.rstrip(".") in lx.excl_after or nxt.text == "%":
+        return True
+    if nxt.low == "на" and n.j + 1 < len(toks) and toks[n.j + 1].low == "сто":
+        return True
+    # a year: 4 digits 1900–2100 is a count only when a count noun follows at once
+    if t.kind == "num" and len(t.text) == 4 and 1900 <= n.value <= 2100:
+        return not (nxt.kind == "word" and lx.noun(nxt.text) is not None)
+    return False
+
+
+# ---------------------------------------------------------------- heads
+@dataclass
+class _Head:
+    noun: _Noun
+    tok: int  # index of the head noun token
+    modifiers: tuple[str, ...]
+    coord: int | None = None  # token index of a coordinated number that owns the noun
+
+
+def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool) -> _Head | None:
+    """The count noun after a number: skip quotes, `бр.`, adjectives and `и`."""
+    lx = _lex()
+    mods: list[str] = []
+    k = j
+    # pieces: 2 броя, 3 бр. (a period then a capital or a new line ends the search)
+    if k < len(toks) and toks[k].low in lx.pieces:
+        k += 1
+        if k < len(toks) and toks[k].text == ".":
+            k += 1
+            if k < len(toks) and toks[k].text[:1].isupper():
+                return None
+    if allow_copula and k < len(toks) and toks[k].low == "са":
+        k += 1
+    skipped = 0
+    last_conj = False
+    while k < len(toks) and skipped <= _MAX_MODIFIERS:
+        t = toks[k]
+        if k > j and "\n" in text[toks[k - 1].end:t.start]:
+            return None
+        if t.kind == "p":
+            if t.text in _QUOTES:
+                k += 1
+                continue
+            if t.text == "," and mods and k + 1 < len(toks) and toks[k + 1].kind in ("num", "nw", "nwd"):
+                last_conj = True
+                k += 1
+                continue
+            return None
+        if t.kind in ("num", "nw", "nwd"):
+            if last_conj:
+                return _Head(_Noun("", "", "", False, ()), -1, tuple(mods), coord=k)
+            return None
+        low = t.low
+        noun = lx.noun(t.text)
+        if noun is not None and low not in lx.stop:
+            if noun.adjectival and k + 1 < len(toks) and toks[k + 1].kind == "word" and lx.noun(toks[k + 1].text):
+                mods.append(low)
+                k += 1
+                skipped += 1
+                continue
+            return _Head(noun, k, tuple(mods))
+        if low in ("и", "или"):
+            last_conj = True
+            k += 1
+            continue
+        if low in lx.stop or low.rstrip(".") in lx.excl_after:
+            return None
+        mods.append(low)
+        last_conj = False
+        skipped += 1
+        k += 1
+    return None
+
+
+# ---------------------------------------------------------------- category
+def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str, ...],
+              toks: list[_Tok], head_tok: int, start: int, end: int,
+              bounds: tuple[int, int] | None = None) -> str | None:
+    """The count's category: the noun's, a modifier's, or for people the nearest cue's.
+
+    Cues are looked for first in the count's clause (``bounds``: between the
+    neighbouring counts, cut at ``;``), then in the whole sentence; a cue
+    inside the count (25 *обучени* лица) wins, a weak cue (включени) decides
+    only when no other cue is there.
+    """
+    lx = _lex()
+    for stem, cat in noun.modifiers:
+        if any(m.startswith(stem) for m in mods):
+            return cat
+    if noun.category == "none":
+        return None
+    if noun.category != "people":
+        return noun.category
+    # "представители на (техните) семейства" → parents
+    k = head_tok + 1
+    if k < len(toks) and toks[k].low == "на":
+        for t in toks[k + 1:k + 4]:
+            comp = lx.noun(t.text) if t.kind == "word" else None
+            if comp is not None and comp.category in ("parents", "children"):
+                return comp.category
+            if t.kind != "word":
+                break
+    head = (toks[head_tok].start, toks[head_tok].end) if 0 <= head_tok < len(toks) else (start, start)
+    lo = max(sent[0], start - _CUE_REACH)
+    hi = min(sent[1], end + _CUE_REACH)
+    windows = []
+    if bounds is not None:
+        b_lo = max(lo, bounds[0], doc_text.rfind(";", lo, start) + 1, doc_text.rfind(", а ", lo, start) + 1)
+        semi = doc_text.find(";", end, hi)
+        b_hi = min(hi, bounds[1], semi if semi >= 0 else hi)
+        windows.append((b_lo, b_hi))
+    windows.append((lo, hi))
+    # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
+    silent = {cue for cue, cat in noun.recast if cat == noun.default}
+    for w_lo, w_hi in windows:
+        best: tuple[int, int, str] | None = None
+        for m in lx.cue_re.finditer(doc_text, w_lo, max(w_lo, w_hi)):
+            if m.start() < head[1] and m.end() > head[0]:
+                continue  # the counted noun itself (жители, участници)
+            if m.start() >= start and m.end() <= end:
+                dist = -1  # inside the count (25 обучени лица)
+            elif m.end() <= start:
+                dist = (start - m.end()) * 3 // 2  # a cue after the count is more often its verb
+            elif m.start() >= end:
+                dist = m.start() - end
+            else:
+                continue
+            cat, weak = lx.cue_cat[m.lastgroup or ""]
+            if cat in silent:
+                continue
+            key = (1 if weak else 0, dist)
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], cat)
+        if best is not None:
+            return best[2]
+    return noun.default
+
+
+def _qualifier(text: str, start: int) -> str | None:
+    lx = _lex()
+    m = lx.qual_re.search(text, max(0, start - 28), start)
+    if not m:
+        return None
+    return lx.qual_map.get(" ".join(m.group(1).lower().split()))
+
+
+# ---------------------------------------------------------------- builder
+def build_counts(doc: Document, found: Sequence[Mention] = ()) -> list[CountCandidate]:
+    """Every count in the document, in text order (the builder of all rules in counts.yaml)."""
+    return find_counts(doc.text, doc.sentences, _claimed(doc, found))
+
+
+def _claimed(doc: Document, found: Sequence[Mention]) -> list[tuple[int, int]]:
+    spans = sorted((m.start, m.end) for m in found
+                   if m.field in _CLAIMING_FIELDS and m.start is not None and m.end is not None)
+    return spans
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+    i = bisect.bisect_left(starts, e)
+    return any(spans[k][1] > s for k in range(max(0, i - 8), i))
+
+
+def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
+                claimed: Sequence[tuple[int, int]] = (), to_original: Any = None) -> list[CountCandidate]:
+    """Counts in normalised ``text``.
+
+    ``claimed`` are intervals (original coordinates, mapped by ``to_original``)
+    already taken by money, dates and codes.
+
+    >>> [(c.count.value, c.count.category, c.count.unit) for c in find_counts("Наети са 40 лица.")]
+    [(40, 'employed', 'лице')]
+    """
+    toks = _tokens(text)
+    sent_starts = [s for s, _ in sentences]
+    claimed_l = sorted(claimed)
+    claimed_starts = [s for s, _ in claimed_l]
+    out: list[CountCandidate] = []
+
+    def sentence(pos: int) -> tuple[int, int]:
+        if not sentences:
+            return (0, len(text))
+        i = bisect.bisect_right(sent_starts, pos) - 1
+        return sentences[i] if i >= 0 else (0, len(text))
+
+    def next_count_start(k: int) -> int:
+        for m in range(max(k, 0) + 1, min(len(toks), k + 40)):
+            if toks[m].kind in _NUM_KINDS and _find_head(text, toks, m + 1, allow_copula=False) is not None:
+                return toks[m].start
+        return len(text)
+
+    def emit(n: _Num, head: _Head, rule: str, start: int, end: int, qualifier: str | None = None) -> bool:
+        sent = sentence(n.start)
+        bounds = (out[-1].end if out else 0, next_count_start(max(head.tok, n.i)))
+        cat = _category(text, sent, head.noun, head.modifiers, toks, head.tok, start, end, bounds)
+        if cat is None:
+            return False
+        if n.kind == "nwd" and any(c.count.value == n.value and c.count.category == cat for c in out):
+            return True  # двата проекта after два проекта: the same statement
+        q = qualifier if qualifier is not None else _qualifier(text, n.start)
+        out.append(CountCandidate(Count(n.value, cat, head.noun.lemma, q), start, end, rule))
+        return True
+
+    def claimed_by_other(n: _Num) -> bool:
+        if not claimed_l:
+            return False
+        s, e = (to_original(n.start, n.end) if to_original else (n.start, n.end))
+        return _overlaps(claimed_l, claimed_starts, s, e)
+
+    for i, t in enumerate(toks):
+        if t.kind not in _NUM_KINDS:
+            continue
+        # един/една after "и" next to a count: три училища и една детска градина
+        allow_weak = bool(out) and i > 0 and (toks[i - 1].low == "и" or toks[i - 1].text == ",") \
+            and t.start - out[-1].end < 50
+        n = _number_at(text, toks, i, allow_weak=allow_weak)
+        if n is None or _excluded(text, toks, n) or claimed_by_other(n):
+            continue
+        rule = "counts.figure_noun" if n.kind == "num" else "counts.number_words_noun"
+        year_like = n.kind == "num" and 1900 <= n.value <= 2100 and len(t.text) == 4
+        head = _find_head(text, toks, n.j, allow_copula=not year_like)
+        if head is not None and head.coord is not None:
+            n2 = _number_at(text, toks, head.coord)
+            if n2 is None or _excluded(text, toks, n2):
+                continue
+            head2 = _find_head(text, toks, n2.j, allow_copula=False)
+            if head2 is None or head2.coord is not None:
+                continue
+            h = _Head(head2.noun, head2.tok, head.modifiers + head2.modifiers)
+            emit(n, h, "counts.coordinated", n.start, n.end)
+            continue
+        if head is not None:
+            if head.noun.category == "people" and rule == "counts.figure_noun":
+                rule = "counts.people_by_cue"
+            emit(n, head, rule, n.start, toks[head.tok].end)
+            continue
+        # no noun after the number: pieces after a noun, "брой лица - осем", or a referent
+        if _pieces_after_noun(text, toks, n, emit):
+            continue
+        if _number_of_noun(text, toks, n, emit):
+            continue
+        _inherit(text, toks, n, out, emit)
+    out.sort(key=lambda c: c.start)
+    return _merge_generic_people(out)
+
+
+def _merge_generic_people(cands: list[CountCandidate]) -> list[CountCandidate]:
+    """One statement per value, category and qualifier among counts of people in general.
+
+    ``24 души`` in a headline and ``24 безработни лица`` in the body are one fact.
+    """
+    generic = _lex().generic_people
+    seen: set[tuple[int, str, str | None]] = set()
+    kept: list[CountCandidate] = []
+    for c in cands:
+        key = (c.count.value, c.count.category, c.count.qualifier)
+        if (c.count.unit or "") in generic:
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(c)
+    return kept
+
+
+def _pieces_after_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
+    """``ЦНСТ - 1 бр.``: the nearest count noun before the number on its line."""
+    lx = _lex()
+    if not (n.j < len(toks) and toks[n.j].low in lx.pieces):
+        return False
+    end = toks[n.j].end
+    if n.j + 1 < len(toks) and toks[n.j + 1].text == "." and toks[n.j + 1].start == end:
+        end = toks[n.j + 1].end
+    for k in range(n.i - 1, max(-1, n.i - 9), -1):
+        t = toks[k]
+        if "\n" in text[t.end:toks[k + 1].start]:
+            return False
+        if t.kind == "p" and t.text in ",;:.()":
+            return False
+        if t.kind == "word":
+            noun = lx.noun(t.text)
+            if noun is not None and t.low not in lx.stop:
+                return bool(emit(n, _Head(noun, k, ()), "counts.noun_then_pieces", t.start, end))
+    return False
+
+
+def _number_of_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
+    """``максимално допустимия брой лица – осем``: the noun named before the number."""
+    lx = _lex()
+    k = n.i - 1
+    while k >= 0 and toks[k].kind == "p" and toks[k].text in "-:":
+        k -= 1
+    if k < 1 or toks[k].kind != "word" or toks[k - 1].low not in ("брой", "броя", "броят"):
+        return False
+    noun = lx.noun(toks[k].text)
+    if noun is None:
+        return False
+    before = text[max(0, toks[k - 1].start - 40):toks[k - 1].start].lower()
+    qual = "up_to" if ("максимал" in before or "допустим" in before) else (
+        "at_least" if "минимал" in before else None)
+    return bool(emit(n, _Head(noun, k, ()), "counts.number_of_noun", toks[k].start, n.end, qual))
+
+
+def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], emit: Any) -> bool:
+    """``140 деца, 117 от които ...``: a bare number takes the previous count's noun."""
+    lx = _lex()
+    if not out:
+        return False
+    prev = out[-1]
+    if n.start - prev.end > _INHERIT_REACH:
+        return False
+    follows = lx.inherit_re.match(text, n.end)
+    if follows:
+        word = follows.group().strip().lower()
+        if word == "от":
+            # partitive "5 от общините" names its own noun
+            h = _find_head(text, toks, _tok_after(toks, follows.end()), allow_copula=False)
+            if h is not None and h.coord is None:
+                return False
+        if word == "за" and not _after_conjunction(text, toks, n, prev):
+            return False
+    elif not _after_conjunction(text, toks, n, prev) or not _bare(text, toks, n):
+        return False
+    noun = lx.by_lemma.get((prev.count.unit or "").lower())
+    if noun is None:
+        return False
+    if noun.category != "people":
+        # people are re-read from their own clause (52 от тях получиха свидетелство)
+        noun = _Noun(noun.lemma, prev.count.category, prev.count.category, False, ())
+    return bool(emit(n, _Head(noun, n.i, ()), "counts.inherit_referent", n.start, n.end))
+
+
+def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:
+    """No noun of its own follows: punctuation, a function word or a verb cue (а 38 започнаха работа)."""
+    lx = _lex()
+    if n.j >= len(toks):
+        return True
+    t = toks[n.j]
+    if t.kind != "word" or t.low in lx.stop:
+        return True
+    return lx.cue_re.match(text, t.start) is not None
+
+
+def _after_conjunction(text: str, toks: list[_Tok], n: _Num, prev: CountCandidate) -> bool:
+    if n.start - prev.end > _COORD_REACH or "\n" in text[prev.end:n.start] or "." in text[prev.end:n.start]:
+        return False
+    k = n.i - 1
+    return k >= 0 and (toks[k].low in ("и", "а") or toks[k].text == ",")
+
+
+def _tok_after(toks: list[_Tok], pos: int) -> int:
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
-    return []
+    """Count mentions of ``doc``, skipping numbers claimed by money, dates and codes."""
+    cands = find_counts(doc.text, doc.sentences, _claimed(doc, found), doc.to_original)
+    return [doc.mention("counts", c.count, c.start, c.end, c.rule_id, label=c.count.category) for c in cands]
+
