@@ -1,14 +1,109 @@
-"""Extractor: contacts (being written)."""
+"""Extractor: contacts (persons given as contacts, e-mails, phones).
+
+Persons are taken only after a contact cue (``Лице за контакт:``) or as a
+coordinator followed by a phone or an e-mail, because press releases quote
+mayors and officials by name and those are not contacts.  A name the entity
+layer tagged PER is preferred to the rule's own capture when it starts at the
+same place.  Phones are normalised to digits with ``+359`` where the number is
+given with an international prefix, digits as written otherwise
+(see :func:`normalise_phone` for why not always ``+359``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import regex
 
 from ..document import Document
+from ..rules import Rule, RuleSet, load_ruleset
 from ..schema import Mention
 
-__all__ = ["extract"]
+__all__ = ["extract", "normalise_phone"]
+
+_NUMBER = regex.compile(r"(?:(?:\+|00)\s*359[\s/-]*(?:\(0\)\s*)?|0)\d(?:[\s/-]?\d){6,9}", regex.V1)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> RuleSet:
+    return load_ruleset("contacts")
+
+
+@lru_cache(maxsize=1)
+def _not_person() -> frozenset[str]:
+    return frozenset(_rules().lexicons.get("not_person_first_words") or ())
+
+
+def normalise_phone(surface: str) -> str | None:
+    """Digits, with a leading ``+`` where the text gives an international prefix.
+
+    SCHEMA.md writes phones as "digits with a leading + where given", and the
+    scorer compares the last nine digits; a national number therefore keeps
+    its trunk 0 (``02/981 23 45`` → ``029812345``: with ``+359`` the last
+    nine digits of an eight-digit subscriber number would differ).
+
+    >>> normalise_phone("02/981 23 45"), normalise_phone("+359 897 935422"), normalise_phone("0888 123 456")
+    ('029812345', '+359897935422', '0888123456')
+    """
+    digits = "".join(ch for ch in surface if ch.isdigit())
+    international = surface.lstrip().startswith("+") or digits.startswith("00")
+    if digits.startswith("00"):
+        digits = digits[2:]
+    national = digits[3:] if international and digits.startswith("359") else digits.lstrip("0")
+    if not 7 <= len(national.lstrip("0")) <= 9:
+        return None
+    return "+" + digits if international else digits
+
+
+def _person(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    s, e = m.span("name")
+    name = m.group("name")
+    if name.split()[0] in _not_person():
+        return []
+    for ent in doc.entities:
+        if ent.label == "PER" and ent.start == s:
+            s, e, name = ent.start, ent.end, ent.text
+            break
+    return [doc.mention("contacts.persons", " ".join(doc.surface(s, e).split()), s, e, rule.id)]
+
+
+def _email(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    s, e = m.span()
+    return [doc.mention("contacts.emails", m.group().lower(), s, e, rule.id)]
+
+
+def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    out: list[Mention] = []
+    s0 = m.start("num")
+    e0 = m.end("more") if m.group("more") else m.end("num")
+    for nm in _NUMBER.finditer(doc.text, s0, e0):
+        value = normalise_phone(nm.group())
+        if value is not None:
+            out.append(doc.mention("contacts.phones", value, nm.start(), nm.end(), rule.id))
+    return out
+
+
+_BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {
+    "person": _person,
+    "email": _email,
+    "phone": _phone,
+}
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
-    return []
+    """Contact persons, e-mails and phones, in text order.
+
+    >>> from pipeline.language.ner import get_ner
+    >>> d = Document.from_text("Лице за контакт: Мария Иванова, тел. 0888 123 456", ner=get_ner("rules"))
+    >>> [(m.field, m.value) for m in extract(d, [])]
+    [('contacts.persons', 'Мария Иванова'), ('contacts.phones', '0888123456')]
+    """
+    out: list[Mention] = []
+    for rule, m in _rules().finditer(doc.text):
+        builder = _BUILDERS.get(rule.builder or "")
+        if builder is not None:
+            out.extend(builder(doc, rule, m))
+    out.sort(key=lambda x: x.start if x.start is not None else 0)
+    return out

@@ -60,6 +60,8 @@ class _Lex:
     definite: tuple[tuple[str, str], ...]
     connectors: Any
     abbreviations: frozenset[str]
+    subject_gap: Any
+    plural_quantifiers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -77,6 +79,11 @@ def _lex() -> _Lex:
         definite=tuple(sorted(((k, v) for k, v in lx["definite_to_indefinite"].items()), key=lambda kv: -len(kv[0]))),
         connectors=regex.compile(rf"^(?:{lexicon_alternation(lx['list_connectors'])})\s+", regex.I | regex.V1),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
+        subject_gap=regex.compile(
+            rf'[\s,"]*(?:(?:{lexicon_alternation(lx["subject_gap_words"])}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+)[\s,]*)?',
+            regex.I | regex.V1,
+        ),
+        plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
     )
 
 
@@ -154,7 +161,10 @@ def org_after(doc: Document, pos: int, *, strict: bool = False, municipal_only: 
     """
     text = doc.text
     p = _LEAD.match(text, pos).end()
+    q = _quote_at(doc, p)
     for e in _orgs(doc):
+        if q is not None and q[0] < e.start and e.end <= q[1] and not municipal_only:
+            return OrgSpan(q[0], q[1], e.kb_id)  # `партньор "Община Кресна"`: the name with its quotes
         if p <= e.start <= p + 1:
             if municipal_only and e.kb_id is None:
                 return None
@@ -168,7 +178,6 @@ def org_after(doc: Document, pos: int, *, strict: bool = False, municipal_only: 
                 return OrgSpan(p, e.end, e.kb_id)
     if strict or municipal_only:
         return None
-    q = _quote_at(doc, p)
     if q is not None:
         inner = text[q[0] + 1 : q[1]]
         if _lex().org_head.match(inner):
@@ -185,8 +194,9 @@ def org_before(doc: Document, pos: int) -> OrgSpan | None:
     """The organisation that ends at ``pos`` (spaces between allowed)."""
     text = doc.text
     best: Entity | None = None
+    gap_ok = _lex().subject_gap
     for e in _orgs(doc):
-        if e.end <= pos and not text[e.end : pos].strip(' ,"'):
+        if e.end <= pos and gap_ok.fullmatch(text, e.end, pos):
             best = e
     if best is None:
         return None
@@ -217,6 +227,10 @@ def _b_org_after(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
 
 
 def _b_org_before(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    gap = m.groupdict().get("gap") or ""
+    # `два (социални) проекта`: a quantifier right before the object
+    if any(w.casefold() in _lex().plural_quantifiers or w.isdigit() for w in gap.split()[-2:]):
+        return []
     return _beneficiary(doc, rule, org_before(doc, m.start()), m.start())
 
 
@@ -302,7 +316,9 @@ def _split_items(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in items if text[s:e].strip()]
 
 
-def _clean_item(doc: Document, s: int, e: int, head: str) -> tuple[OrgSpan | None, str, bool]:
+def _clean_item(
+    doc: Document, s: int, e: int, head: str, *, orgs_only: bool = False
+) -> tuple[OrgSpan | None, str, bool]:
     """The organisation inside one list item, the current plural head, and whether to go on."""
     lx = _lex()
     text = doc.text
@@ -315,12 +331,14 @@ def _clean_item(doc: Document, s: int, e: int, head: str) -> tuple[OrgSpan | Non
     if pm:
         head = lx.plural_map.get(_SPACE.sub(" ", pm.group().strip()).casefold(), "")
         s = pm.end()
-    # a lower-case adjective before a head: `украинската община Болград`
-    am = regex.match(r"(?:\p{Ll}[\p{L}-]*\s+){1,2}", text[s:e])
-    if am and lx.org_head.match(text, s + am.end()) and not lx.org_head.match(text, s):
-        s += am.end()
     if regex.match(r"чрез\s", text[s:e]):
         return None, head, True
+    # a lower-case adjective before a head: `украинската община Болград`
+    if not lx.org_head.match(text, s):
+        for am in (regex.match(r"\p{Ll}[\p{L}-]*\s+", text[s:e]), regex.match(r"(?:\p{Ll}[\p{L}-]*\s+){2}", text[s:e])):
+            if am and lx.org_head.match(text, s + am.end()):
+                s += am.end()
+                break
     seg = text[s:e]
     if seg.strip().casefold() in lx.countries:
         return None, head, True
@@ -355,6 +373,8 @@ def _clean_item(doc: Document, s: int, e: int, head: str) -> tuple[OrgSpan | Non
     ok = (first.isupper() or first == '"' or first.isdigit() or bool(lx.org_head.match(seg))) and len(seg.split()) <= 14
     if first.isdigit() and not regex.match(r"\d+(?:-?\p{L}{1,3})?\s+\p{Lu}", seg):
         ok = False
+    if ok and orgs_only and not head:
+        ok = bool(lx.org_head.match(seg)) or any(x.start == s and x.label == "ORG" for x in doc.entities)
     if not ok:
         return None, head, False
     kb = None
@@ -379,7 +399,7 @@ def _p_list(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     items: list[OrgSpan] = []
     head = ""
     for s, e in _split_items(doc, start, end):
-        org, head, go_on = _clean_item(doc, s, e, head)
+        org, head, go_on = _clean_item(doc, s, e, head, orgs_only=bool(rule.options.get("orgs_only")))
         if org is not None:
             items.append(org)
         if not go_on:

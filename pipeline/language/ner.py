@@ -164,7 +164,7 @@ def _gazetteer() -> _Gazetteer:
         ambiguous=ambiguous,
         institution=regex.compile(
             rf'(?<![\p{{L}}])(?:(?:Столичн(?:а|ата)\s+(?:община|Община|ОБЩИНА))|СТОЛИЧНА\s+ОБЩИНА|'
-            rf'{inst_cue}(?:\s+{inst_cue})?\s*"?\s*(?P<name>(?i:{alt}))(?:"|{end}))',
+            rf'{inst_cue}(?:\s+{inst_cue})?\s*(?P<q>")?\s*(?P<name>(?i:{alt}))(?(q)"|{end}))',
             flags,
         ),
         cued=regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{alt})){end}", flags),
