@@ -29,7 +29,7 @@ import regex
 
 from ..document import Document
 from ..language.lemmas import get_lemmatizer
-from ..normalisers.numbers import number_words_pattern, parse_figure, parse_number_words
+from ..normalisers.numbers import parse_figure, parse_number_words
 from ..rules import lexicon_alternation, load_ruleset
 from ..schema import Count, Mention
 
@@ -143,9 +143,11 @@ class _Lex:
 
         figure = rs.rule("counts.figure_noun").pattern or r"\d+"
         self.tok_re = regex.compile(
-            rf"(?P<num>{figure})|(?P<nw>{number_words_pattern()})|(?P<nwd>(?<!\w){lexicon_alternation(self.definite)}(?!\w))|(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<p>\S)",
-            regex.IGNORECASE | regex.VERSION1,
+            rf"(?P<num>{figure})|(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<p>\S)", regex.VERSION1,
         )
+        self.number_words = frozenset(w.lower() for kind in ("units", "tens", "hundreds", "scales")
+                                      for w in num_lex[kind])
+        self.number_conj = frozenset(str(w).lower() for w in num_lex["conjunctions"])
         self.lemmatizer = get_lemmatizer()
 
     def noun(self, word: str) -> _Noun | None:
@@ -164,12 +166,41 @@ def _lex() -> _Lex:
 
 # ---------------------------------------------------------------- tokens
 def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.lastgroup or "p", m.start(), m.end(), m.group()) for m in _lex().tok_re.finditer(text)]
+    """Figures, words and punctuation; runs of number words (двеста и петдесет) become one token."""
+    lx = _lex()
+    out: list[_Tok] = []
+    nw, conj = lx.number_words, lx.number_conj
+    for m in lx.tok_re.finditer(text):
+        kind = m.lastgroup or "p"
+        word = m.group()
+        if kind == "word":
+            low = word.lower()
+            if low in nw:
+                prev = out[-1] if out else None
+                # join "двеста и петдесет" / "двадесет и три" into one number-words token
+                if (prev is not None and prev.kind == "word" and prev.text.lower() in conj and len(out) > 1
+                        and out[-2].kind == "nw" and text[out[-2].end:m.start()].strip().lower() in conj):
+                    first = out[-2]
+                    out[-2:] = [_Tok("nw", first.start, m.end(), text[first.start:m.end()])]
+                    continue
+                if prev is not None and prev.kind == "nw" and not text[prev.end:m.start()].strip():
+                    out[-1] = _Tok("nw", prev.start, m.end(), text[prev.start:m.end()])
+                    continue
+                kind = "nw"
+            elif low in lx.definite:
+                kind = "nwd"
+        out.append(_Tok(kind, m.start(), m.end(), word))
+    return out
+
+
+_SEP_RE = regex.compile(r"[.,]")
+_GLUED_AFTER_RE = regex.compile(r"[:/]\d|-\d|\s*-\s*\d{4}")
+_SUFFIX_RE = regex.compile(r"-([^\W\d_]+)")
 
 
 def _figure_value(s: str) -> int | None:
     """An integer figure, or None for decimals, dates, clock times and versions."""
-    groups = regex.split(r"[.,]", s)
+    groups = _SEP_RE.split(s)
     if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
         return None
     v = parse_figure(s)
@@ -238,9 +269,9 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
     if not text[line_start:t.start].strip() and after[:1] in (".", ")") and t.kind == "num":
         return True
     # clock times, codes, ranges and ordinals glued after: 17:00, 14/07, 2014-2020, 2-ри
-    if regex.match(r"[:/]\d|-\d|\s*-\s*\d{4}", after) and t.kind == "num":
+    if _GLUED_AFTER_RE.match(after) and t.kind == "num":
         return True
-    m = regex.match(r"-([^\W\d_]+)", text[n.end:n.end + 12])
+    m = _SUFFIX_RE.match(text, n.end, n.end + 12)
     if m and m.group(1).lower() not in lx.ordinal_ok:
         return True
     if nxt is None:

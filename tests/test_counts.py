@@ -1,0 +1,161 @@
+"""Unit tests of the counts extractor and the lemmatiser behind its units.
+
+The rule examples in ``rules/counts.yaml`` run through the full pipeline in
+``tests/test_rule_examples.py``; these tests pin the pieces: number parsing
+with multipliers, exclusions, referents, category cues, deduplication and
+the lemmatiser's graceful degradation without its lookup table.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from pipeline import extract_with_mentions
+from pipeline.document import Document
+from pipeline.extractors.counts import find_counts
+from pipeline.language.lemmas import Lemmatizer, get_lemmatizer, lemma_table
+
+
+def _counts(text: str) -> list[tuple[int, str, str | None, str | None]]:
+    doc = Document.from_text(text)
+    return [(c.count.value, c.count.category, c.count.unit, c.count.qualifier)
+            for c in find_counts(doc.text, doc.sentences)]
+
+
+def _record_counts(text: str) -> list[tuple[int, str, str | None]]:
+    record, _ = extract_with_mentions(text, "t")
+    return [(c.value, c.category, c.unit) for c in record.counts]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Ще бъдат наети 1 139 безработни.", (1139, "employed", "безработен", None)),
+        ("Мрежата обхваща 12 хил. души.", (12000, "participants", "душа", None)),
+        ("Закупени са 3 броя таблети.", (3, "equipment", "таблет", None)),
+        ("Партньори са 4 бизнес асоциации.", (4, "organisations", "асоциация", None)),
+        ("Разкрити са 2 „Защитени жилища“ в града.", (2, "facilities", "жилище", None)),
+        ("Ще бъдат назначени 9 социални асистенти.", (9, "jobs", "асистент", None)),
+        ("В конкурса се включиха 14 училища.", (14, "organisations", "училище", None)),
+        ("Ще се проведат около 6 кръгли маси.", (6, "events", "маса", "about")),
+        ("Ще бъдат създадени 20 нови работни места.", (20, "jobs", "място", None)),
+    ],
+)
+def test_single_counts(text: str, expected: tuple[int, str, str, str | None]) -> None:
+    assert _counts(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Проектът е на стойност 499 999,18 лева.",
+        "Срокът за изпълнение е 24 месеца.",
+        "Над 80 на сто от децата са от малцинствата.",
+        "Хора над 65 г. ще получат грижа.",
+        "Продължителност: 4 часа дневно.",
+        "Финансирането е по мярка 7.2 от програмата.",
+        "Компонент 1 и Компонент 2 на процедурата.",
+        "Започва на 9-ти май 2019 г.",
+        "17:44 | 21.11.08 г.",
+        "Центърът има капацитет от 15 места.",
+        "Изградени са 30 км водопровод.",
+        "Това е един подход към общността.",
+        "Хиляди хора посетиха празника.",
+        "Периодът 2014-2020 г. приключи.",
+    ],
+)
+def test_not_counts(text: str) -> None:
+    assert _counts(text) == []
+
+
+def test_people_category_follows_the_nearest_cue_in_the_clause() -> None:
+    text = ("Обучени бяха 25 лица за включване на пазара на труда; "
+            "40 лица от целевата група са наети на работа; 290 лица са взели участие в събития.")
+    assert [(v, c) for v, c, _, _ in _counts(text)] == [(25, "trained"), (40, "employed"), (290, "participants")]
+
+
+def test_cue_inside_the_count_wins() -> None:
+    assert _counts("Имаме 25 обучени лица, които ще бъдат наети.")[0][1] == "trained"
+
+
+def test_staff_are_jobs_unless_trained() -> None:
+    assert _counts("Ще бъдат наети 4 трудови посредници.") == [(4, "jobs", "посредник", None)]
+    assert _counts("Обучение на 24 учители за работа с оборудването.")[0][1] == "trained"
+
+
+def test_referents_inherit_the_previous_noun() -> None:
+    got = _counts("Участват повече от 140 деца, в това число 117 от ромски произход.")
+    assert got == [(140, "children", "дете", "over"), (117, "children", "дете", None)]
+
+
+def test_a_bare_number_with_its_own_unknown_noun_is_not_inherited() -> None:
+    got = _counts("Поставени са 120 пейки и 45 осветителни тела.")
+    assert got == [(120, "equipment", "пейка", None), (45, "equipment", "тяло", None)]
+
+
+def test_coordinated_numbers_share_the_noun() -> None:
+    got = _counts("Участват три български и пет гръцки местни инициативни групи.")
+    assert got == [(3, "organisations", "група", None), (5, "organisations", "група", None)]
+
+
+def test_weak_number_word_counts_next_to_another_count() -> None:
+    got = _counts("Оборудвани са три училища и една детска градина.")
+    assert (1, "organisations", "градина", None) in got
+
+
+def test_definite_number_words_repeat_an_earlier_count() -> None:
+    assert _record_counts("Община спечели два проекта. Двата проекта са социални.") == [(2, "projects", "проект")]
+    assert _record_counts("Двата нови центъра ще работят от есента.") == [(2, "facilities", "център")]
+
+
+def test_generic_people_counts_are_one_statement() -> None:
+    text = "Работа за 24 души\n\nПо проекта 24 безработни лица бяха наети на работа."
+    assert [(v, c) for v, c, _ in _record_counts(text)] == [(24, "employed")]
+
+
+def test_money_claimed_by_the_money_extractor_is_skipped() -> None:
+    text = "Отпуснати са 300 хил. евро за 4 общини."
+    assert _record_counts(text) == [(4, "organisations", "община")]
+
+
+def test_spans_are_grounded_in_the_original_text() -> None:
+    text = "Ще бъдат разкрити 13 „Центрове за настаняване“ — в тях ще живеят 60 деца."
+    _, mentions = extract_with_mentions(text, "t")
+    for m in mentions:
+        if m.field == "counts":
+            assert m.start is not None and text[m.start:m.end] == m.text
+    assert {m.text for m in mentions if m.field == "counts"} == {"13 „Центрове", "60 деца"}
+
+
+# ---------------------------------------------------------------- lemmas
+def test_lemmatizer_without_table_uses_lexicon_and_suffix_rules() -> None:
+    lz = Lemmatizer(forms={"деца": "дете"}, lemmas={"дете", "община", "лаптоп", "жилище"}, table={})
+    assert lz.lemma("Деца") == "дете"
+    assert lz.lemma("общини") == "община"
+    assert lz.lemma("лаптопи") == "лаптоп"
+    assert lz.lemma("жилища") == "жилище"
+    assert lz.lemma("непознати") is None
+
+
+def test_lemma_table_missing_or_broken_degrades_to_empty(tmp_path: Path) -> None:
+    assert lemma_table(tmp_path / "missing.tsv.gz") == {}
+    broken = tmp_path / "broken.tsv.gz"
+    broken.write_bytes(b"not gzip")
+    assert lemma_table(broken) == {}
+
+
+def test_lemma_table_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("пейки\tпейка\nкъщи\tкъща\n")
+    table = lemma_table(path)
+    assert Lemmatizer(forms={}, lemmas=set(), table=table).lemma("Къщи") == "къща"
+
+
+def test_default_lemmatizer_knows_count_nouns() -> None:
+    lz = get_lemmatizer()
+    assert lz.lemma("центрове") == "център"
+    assert lz.lemma("безработни") == "безработен"
