@@ -95,12 +95,13 @@ _TRAIL_DASH_PLACE = regex.compile(r'\s*-\s*(?:(?:гр|с|град|село)\.\s*
 _LOWER_AFTER_QUOTE = regex.compile(r'"\s+(?=\p{Ll})', regex.V1)
 
 
-def normalise_org_name(surface: str) -> str:
+def normalise_org_name(surface: str, *, indefinite: bool = True) -> str:
     """One organisation name as the record holds it.
 
     Collapses whitespace, capitalises a lower-case head (``община Тунджа``),
     drops a repeated head, a parenthesised or slashed abbreviation, a trailing
-    country, and turns a definite first word indefinite.
+    country, and (``indefinite``) turns a definite first word indefinite, as
+    the beneficiary is recorded; partners keep their article as written.
 
     >>> normalise_org_name("Местна инициативна рибарска група /МИРГ/ – Поморие")
     'Местна инициативна рибарска група – Поморие'
@@ -120,7 +121,7 @@ def normalise_org_name(surface: str) -> str:
     first = words[0]
     if first[:1].islower():
         first = first[:1].upper() + first[1:]
-    if len(words) > 1 and first[1:].islower():
+    if indefinite and len(words) > 1 and first[1:].islower():
         for suffix, repl in lx.definite:
             if first.endswith(suffix) and len(first) > len(suffix) + 3:
                 first = first[: -len(suffix)] + repl
@@ -300,7 +301,7 @@ def _split_items(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
         cuts.append(m.span())
     # adjacent organisations with no separator (`ДГ "А" ОУ "Б"`)
     orgs = [e for e in _orgs(doc) if start <= e.start and e.end <= end]
-    for a, b in zip(orgs, orgs[1:]):
+    for a, b in zip(orgs, orgs[1:], strict=False):
         gap = text[a.end : b.start]
         if a.end <= b.start and gap.strip() == "" and gap:
             cuts.append((a.end, b.start))
@@ -388,7 +389,7 @@ def _partner_mentions(doc: Document, rule: Rule, items: list[OrgSpan]) -> list[C
     out: list[Candidate] = []
     for o in items:
         surface = doc.surface(o.start, o.end)
-        value = normalise_org_name(f"{o.prefix} {surface}" if o.prefix else surface)
+        value = normalise_org_name(f"{o.prefix} {surface}" if o.prefix else surface, indefinite=False)
         out.append((0, o.start, doc.mention("partners", value, o.start, o.end, rule.id)))
     return out
 
