@@ -56,6 +56,9 @@ SHARE_ROLES = ("own", "national", "eu", "programme")
 ROLE_LEXICONS = ("total", "grant", "grant_weak", "programme", "eu", "national", "own", "other")
 ADJACENT_LEXICONS = ("total", "grant", "other")
 APPROX_KINDS = ("over", "under", "about", "up_to")
+#: Qualifier lexicons ``approx_<kind>``; ``none`` holds qualifiers outside SCHEMA's list
+#: (``не по-малко от`` is "at least"), read so that ``по-малко от`` inside them is not ``under``.
+QUALIFIER_KINDS = (*APPROX_KINDS, "none")
 #: How far before an amount its cues are looked for (characters), and after it.
 BEFORE_WINDOW = 250
 AFTER_WINDOW = 25
@@ -86,6 +89,7 @@ class _Grammar:
     up_to_clause: Any
     chain: Any                     # bare list figures before an amount, anchored at the end
     range_opener: Any
+    range_closer: Any              # "до" between two amounts of a range: от 5 000 лв. до 10 000 лв.
     pair_link: Any
     # whole-text scans run on the lower-cased text without IGNORECASE, which is
     # several times faster with the regex module on Cyrillic alternations
@@ -142,7 +146,7 @@ def _grammar() -> _Grammar:
 
     cues = {role: cue(f"role_{role}") for role in ROLE_LEXICONS}
     adjacent = {role: cue(f"role_{role}_adjacent") for role in ADJACENT_LEXICONS}
-    approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in APPROX_KINDS)
+    approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in QUALIFIER_KINDS)
     approx_end = regex.compile(rf"(?<!\w)(?:{approx_alt})\s*\Z", _FLAGS)
     seps = "|".join(
         regex.escape(s) if not s[:1].isalpha() else rf"(?<!\w){regex.escape(s)}(?!\w)"
@@ -165,6 +169,7 @@ def _grammar() -> _Grammar:
         up_to_clause=cue("approx_up_to_clause"),
         chain=chain,
         range_opener=regex.compile(rf"(?<!\w){lexicon_alternation(lex['range_openers'])}\s*\Z", _FLAGS),
+        range_closer=regex.compile(rf"\s*{lexicon_alternation(lex['range_closers'])}\s*", _FLAGS),
         pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
         doc_call=regex.compile(_words(_lower_alternation(lex["doc_call"])), regex.VERSION1),
         doc_multi=regex.compile(multi, regex.VERSION1),
@@ -222,8 +227,9 @@ def build_figure(m: Any) -> Built | None:
 
 
 def _figure_part(m: Any) -> str:
-    """The figure of a ``<figure> <currency>`` match, with a split decimal tail (``2 197 777, 06``)."""
-    return m.string[m.start("figure") : m.start("currency")].rstrip()
+    """The figure of a ``<figure> <currency>`` match, with a split decimal tail (``2 197 777, 06``)
+    and without the amount repeated in words (``1 500 000 (един милион ...)``)."""
+    return m.string[m.start("figure") : m.start("currency")].split("(")[0].rstrip()
 
 
 def build_prefixed(m: Any) -> Built | None:
@@ -531,7 +537,8 @@ def _approx(text: str, unit: _Unit, lo: int, header: tuple[int, int] | None) -> 
     g = _grammar()
     m = g.approx_end.search(text, max(lo, unit.start - 40), unit.start)
     if m is not None:
-        return next(k for k in APPROX_KINDS if m.group(k))
+        kind = next(k for k in QUALIFIER_KINDS if m.group(k))
+        return None if kind == "none" else kind
     if g.up_to_clause.search(text, lo, unit.start):
         return "up_to"
     if header is not None and g.up_to_clause.search(text, *header):
@@ -599,6 +606,11 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             unit.role = "total"  # "финансиране в размер X лв., от които Y лв. по ..." is the whole
         if same and prev is not None and prev.role_cue == "other" and unit.role in SHARE_ROLES:
             unit.role, unit.role_cue = "other", "other"
+        if (
+            same and prev is not None and g.range_closer.fullmatch(text, prev.end, unit.start)
+            and g.range_opener.search(text, max(0, prev.start - 12), prev.start)
+        ):
+            unit.is_range = prev.is_range = True  # от 5 000 лв. до 10 000 лв.: no "up to"
         unit.approx = _approx(text, unit, lo, header)
         prev, prev_sentence = unit, sentence
 
