@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .assemble import assemble
@@ -41,9 +43,37 @@ def extract(text: str, doc_id: str = "doc", *, ner: str = DEFAULT_NER, meta: dic
     return extract_with_mentions(text, doc_id, ner=ner, meta=meta)[0]
 
 
-def extract_batch(docs: Iterable[tuple[str, str]], *, ner: str = DEFAULT_NER) -> Iterator[Record]:
-    """Records for ``(doc_id, text)`` pairs, lazily, in input order."""
-    for doc_id, text in docs:
+def extract_batch(
+    docs: Iterable[tuple[str, str]] | str | Path | Iterable[str | Path], *, ner: str = DEFAULT_NER,
+    errors: list[Any] | None = None,
+) -> Iterator[Record]:
+    """Records, lazily, in input order, for ``(doc_id, text)`` pairs or for paths.
+
+    Paths may be files, folders, globs (``.txt``, ``.html``, ``.jsonl``, ``.csv``;
+    see :mod:`pipeline.readers`); a document that cannot be read is skipped and,
+    when ``errors`` is a list, appended to it as a :class:`~pipeline.readers.ReadError`.
+
+    >>> [r.doc_id for r in extract_batch([("a", "Проект."), ("b", "Нищо.")])]
+    ['a', 'b']
+    """
+    if isinstance(docs, (str, Path)):
+        docs = [docs]
+    it = iter(docs)
+    first = next(it, None)
+    if first is None:
+        return
+    if isinstance(first, (str, Path)):
+        from .readers import ReadError, read_inputs
+
+        paths = [str(first), *(str(p) for p in it)]
+        for item in read_inputs(paths):
+            if isinstance(item, ReadError):
+                if errors is not None:
+                    errors.append(item)
+                continue
+            yield extract(item.text, item.doc_id, ner=ner, meta=item.meta)
+        return
+    for doc_id, text in itertools.chain([first], it):  # type: ignore[misc,str-unpack]
         yield extract(text, doc_id, ner=ner)
 
 

@@ -30,7 +30,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -275,12 +275,39 @@ def _walk(root: str) -> Iterator[str]:
                 yield os.path.join(dirpath, name)
 
 
-def iter_paths(paths: Iterable[str]) -> Iterator[str]:
+def _excluder(exclude: Iterable[str]) -> Callable[[str], bool]:
+    files = set()
+    dirs = []
+    for e in exclude:
+        real = os.path.realpath(e)
+        if e.endswith(os.sep):
+            dirs.append(real.rstrip(os.sep) + os.sep)
+        else:
+            files.add(real)
+    if not files and not dirs:
+        return lambda path: False
+
+    def skip(path: str) -> bool:
+        real = os.path.realpath(path)
+        return real in files or any(real.startswith(d) for d in dirs)
+
+    return skip
+
+
+def iter_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[str]:
     """Files named, found in folders (recursively, sorted) or matched by globs; ``-`` as is.
 
     A path that neither exists nor matches anything is yielded as is (it becomes
-    a ``not_found`` error row).
+    a ``not_found`` error row).  ``exclude`` names files (or folders, ending with
+    ``/``) never to read: a batch's own outputs when they sit inside an input folder.
     """
+    skip = _excluder(exclude)
+    for p in _iter_paths(paths):
+        if p == "-" or not skip(p):
+            yield p
+
+
+def _iter_paths(paths: Iterable[str]) -> Iterator[str]:
     for p in paths:
         p = str(p)
         if p == "-":
@@ -448,10 +475,11 @@ def load_pending(item: PendingFile, opts: ReaderOptions | None = None) -> Source
     return _doc_from_bytes(data, item.doc_id, item.source, item.fmt)
 
 
-def iter_items(paths: Iterable[str], opts: ReaderOptions | None = None) -> Iterator[SourceDoc | PendingFile | ReadError]:
+def iter_items(paths: Iterable[str], opts: ReaderOptions | None = None, *,
+               exclude: Iterable[str] = ()) -> Iterator[SourceDoc | PendingFile | ReadError]:
     """Every input document in order; plain files stay :class:`PendingFile` (not read yet)."""
     opts = opts or ReaderOptions()
-    for path in iter_paths(paths):
+    for path in iter_paths(paths, exclude):
         if path == "-":
             fmt = "txt" if opts.input_format == "auto" else opts.input_format
             stream = sys.stdin.buffer
@@ -495,11 +523,11 @@ def read_inputs(paths: Iterable[str], opts: ReaderOptions | None = None) -> Iter
         yield load_pending(item, opts) if isinstance(item, PendingFile) else item
 
 
-def count_documents(paths: Iterable[str], opts: ReaderOptions | None = None) -> int:
+def count_documents(paths: Iterable[str], opts: ReaderOptions | None = None, *, exclude: Iterable[str] = ()) -> int:
     """A quick count of the input documents for the progress bar (lines for JSONL/CSV)."""
     opts = opts or ReaderOptions()
     total = 0
-    for path in iter_paths(paths):
+    for path in iter_paths(paths, exclude):
         if path == "-":
             continue
         fmt = input_format(path, opts.input_format)

@@ -104,3 +104,11 @@ def test_jsonl_input_with_meta_into_csv(tmp_path: Path) -> None:
 
     df = pd.read_csv(tmp_path / "o.csv")
     assert list(df["doc_id"]) == ["d0", "d1", "d2"] and list(df["url"]) == ["https://x/0", "https://x/1", "https://x/2"]
+
+
+def test_outputs_inside_the_input_folder_are_not_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Проект в община Смолян.", encoding="utf-8")
+    for _ in range(2):  # the second run must not read the first run's out.jsonl / out.errors.csv as input
+        s = run_batch([str(tmp_path)], BatchOptions(output=str(tmp_path / "out.jsonl"), mentions=str(tmp_path / "m.csv"),
+                                                    jobs=1, quiet=True))
+        assert (s.records, s.errors) == (1, 0)

@@ -157,7 +157,7 @@ def run_dask(paths: list[str], opts: BatchOptions) -> BatchSummary:
     started = time.perf_counter()
     outdir = Path(opts.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    files = list(iter_paths(paths))
+    files = list(iter_paths(paths, exclude=[str(outdir) + os.sep]))
     size = max(1, opts.partition_size)
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     if not opts.resume:

@@ -134,14 +134,14 @@ def print_record(rec: dict[str, Any], out: TextIO) -> None:
         print(f"  {k:<{width}}  {v}", file=out)
 
 
-def _progress(opts: BatchOptions, paths: list[str], initial: int) -> Any:
+def _progress(opts: BatchOptions, paths: list[str], initial: int, exclude: list[str]) -> Any:
     enabled = sys.stderr.isatty() if opts.progress is None else opts.progress
     if not enabled or opts.quiet:
         return None
     from tqdm import tqdm
 
     tqdm.monitor_interval = 0  # no monitor thread (workers are forked)
-    total = None if "-" in paths else count_documents(paths, opts.reader)
+    total = None if "-" in paths else count_documents(paths, opts.reader, exclude=exclude)
     return tqdm(total=total, initial=initial, unit="doc", dynamic_ncols=True, smoothing=0.05, file=sys.stderr)
 
 
@@ -232,10 +232,12 @@ def run_batch(paths: Iterable[str], opts: BatchOptions | None = None, *, out: Te
     writers = {k: JsonlAppender(s.spool, fresh=not opts.resume) for k, s in sinks.items()}
     rec_w, men_w, err_w = writers.get("records"), writers.get("mentions"), writers.get("errors")
     rec_meta = rec_sink is not None and not rec_sink.direct
+    # never read our own outputs when they sit inside an input folder (-o in/out.jsonl would feed itself)
+    own_files = [str(p) for s in sinks.values() for p in (s.final, s.spool)]
     seen = IdSet()
 
     def tasks() -> Iterator[SourceDoc | PendingFile | ReadError | ErrorRow]:
-        for item in iter_items(paths, opts.reader):
+        for item in iter_items(paths, opts.reader, exclude=own_files):
             doc_id, source = item.doc_id, item.source
             if not seen.add(doc_id):
                 if reported_dups is not None and f"{doc_id}\t{source}" in reported_dups:
@@ -248,7 +250,7 @@ def run_batch(paths: Iterable[str], opts: BatchOptions | None = None, *, out: Te
             yield item
 
     jobs = opts.jobs or default_jobs()
-    bar = _progress(opts, paths, summary.resumed)
+    bar = _progress(opts, paths, summary.resumed, own_files)
     echoed = 0
     try:
         for oc in _outcomes(tasks(), opts, jobs, men_w is not None):
