@@ -26,7 +26,7 @@ cue lexicons of the same file:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -302,8 +302,6 @@ class _Unit:
     cue_span: tuple[int, int] | None = None
     approx: str | None = None
     consumed: int = -1          # end of an after-cue this unit used
-    twin_of: _Unit | None = None
-    extra: list[_Unit] = field(default_factory=list)
 
     @property
     def start(self) -> int:
@@ -378,7 +376,11 @@ def _list_mates(text: str, hit: _Hit, floor: int) -> tuple[list[_Hit], bool]:
         if value is None:
             mates = []
             continue
-        mates.append(_Hit(fs, fe, value * factor if factor else value, hit.currency, LIST_RULE, factor, fs))
+        value = value * factor if factor else value
+        if value * 1000 < hit.value:
+            mates = []  # "ос 2 - 500 000 лв.": a label number, not a list mate
+            continue
+        mates.append(_Hit(fs, fe, value, hit.currency, LIST_RULE, factor, fs))
     if not mates:
         return [], False
     is_range = _grammar().range_opener.search(text, max(lo, mates[0].start - 12), mates[0].start) is not None
@@ -592,7 +594,6 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             lo = max(lo, prev.end, prev.consumed)
             if prev.hits[-1].currency != unit.hits[0].currency and g.pair_link.match(text[prev.end : unit.start]):
                 unit.role, unit.role_cue, unit.cue_span, unit.approx = prev.role, prev.role_cue, prev.cue_span, prev.approx
-                unit.twin_of = prev
                 prev, prev_sentence = unit, sentence
                 continue
         header = _header_context(text, unit.start)
