@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._output import emit
+
 
 def run(args: argparse.Namespace) -> int:
     from ..api import extract_with_mentions
@@ -18,15 +20,10 @@ def run(args: argparse.Namespace) -> int:
     record, mentions = extract_with_mentions(text, path.stem, ner=args.ner)
     draft = record_to_gold(record.to_dict(), mentions)
     out = json.dumps(draft, ensure_ascii=False, indent=1) + "\n"
-    if args.output:
-        target = Path(args.output)
-        if target.exists() and not args.force:
-            print(f"error: {target} exists; pass --force to overwrite a gold file", file=sys.stderr)
-            return 1
-        target.write_text(out, encoding="utf-8")
-        print(f"draft written to {target}: correct it by hand, then run bgpress validate-gold", file=sys.stderr)
-    else:
-        sys.stdout.write(out)
+    if args.output and Path(args.output).exists() and not args.force:
+        print(f"error: {args.output} exists; pass --force to overwrite a gold file", file=sys.stderr)
+        return 1
+    emit(out, args.output, note=f"draft written to {args.output}: correct it by hand, then run bgpress validate-gold")
     return 0
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
+
+from ._output import emit
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,11 +17,7 @@ def run(args: argparse.Namespace) -> int:
     text = path.read_text(encoding="utf-8")
     record, mentions = extract_with_mentions(text, path.stem, ner=args.ner)
     html_page = page(path.stem, text, record.to_dict(), mentions)
-    if args.output:
-        Path(args.output).write_text(html_page, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(html_page)
+    emit(html_page, args.output)
     return 0
 
 

@@ -120,6 +120,14 @@ class FieldScore:
                 "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
 
 
+def _pooled(scores: Iterable[FieldScore]) -> FieldScore:
+    """Micro average: the counts of all fields added up."""
+    total = FieldScore()
+    for s in scores:
+        total.add(s)
+    return total
+
+
 @dataclass(frozen=True)
 class Error:
     """One false positive or false negative; ``value`` is the record value."""
@@ -143,10 +151,7 @@ class DocumentScore:
 
     @property
     def micro(self) -> FieldScore:
-        total = FieldScore()
-        for s in self.fields.values():
-            total.add(s)
-        return total
+        return _pooled(self.fields.values())
 
 
 @dataclass
@@ -157,10 +162,7 @@ class Scores:
 
     @property
     def micro(self) -> FieldScore:
-        total = FieldScore()
-        for s in self.fields.values():
-            total.add(s)
-        return total
+        return _pooled(self.fields.values())
 
     @property
     def macro_f1(self) -> float:
