@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import commands
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
         importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
     return p
 
