@@ -52,9 +52,7 @@ def variants(name: str, abbreviations: dict[str, list[str]]) -> set[str]:
 
 
 def build(source: Path) -> list[tuple[str, ...]]:
-    lex: dict[str, Any] = yaml.safe_load((ROOT / "rules" / "entities.yaml").read_text(encoding="utf-8"))[
-        "lexicons"
-    ]
+    lex: dict[str, Any] = yaml.safe_load((ROOT / "rules" / "entities.yaml").read_text(encoding="utf-8"))["lexicons"]
     abbreviations: dict[str, list[str]] = lex.get("abbreviated_first_words") or {}
     aliases: dict[str, list[str]] = lex.get("municipality_aliases") or {}
     rows: list[tuple[str, ...]] = []
