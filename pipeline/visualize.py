@@ -37,13 +37,16 @@ h1{font-size:18px} h2{font-size:15px}
 """
 
 
+def _shown(m: Mention) -> str:
+    v = m.normalised()
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
+
+
 def _title(ms: Sequence[Mention]) -> str:
     parts = []
     for m in ms:
-        v = m.normalised()
-        shown = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
         label = f" [{m.label}]" if m.label else ""
-        parts.append(f"{m.field}{label}: {shown} (rule {m.rule_id})")
+        parts.append(f"{m.field}{label}: {_shown(m)} (rule {m.rule_id})")
     return "\n".join(parts)
 
 
@@ -92,7 +95,7 @@ def page(doc_id: str, text: str, record: dict[str, Any], mentions: Sequence[Ment
         f'<div class="record"><h2>Record</h2>{_record_table(record)}'
         f"<h2>Mentions ({len(mentions)})</h2><table><tr><th>field</th><th>value</th><th>text</th><th>rule</th></tr>"
         + "".join(
-            f"<tr><td>{html.escape(m.field)}</td><td>{html.escape(str(m.normalised()))}</td>"
+            f"<tr><td>{html.escape(m.field)}</td><td>{html.escape(_shown(m))}</td>"
             f"<td>{html.escape(m.text)}</td><td>{html.escape(m.rule_id)}</td></tr>"
             for m in mentions
         )
