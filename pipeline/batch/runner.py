@@ -170,7 +170,10 @@ def _outcomes(tasks: Iterator[Any], opts: BatchOptions, jobs: int, want_mentions
     init_worker(opts.ner, opts.reader, want_mentions)
     gate = _Gate(max(jobs * opts.chunksize * 4, opts.chunksize))
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    pool = ctx.Pool(jobs, initializer=init_worker, initargs=(opts.ner, opts.reader, want_mentions))
+    # workers are recycled every ~4000 documents: spaCy's string store grows with every new token
+    # (figures, names), a slow leak over a million documents; a fork of the loaded parent is cheap
+    pool = ctx.Pool(jobs, initializer=init_worker, initargs=(opts.ner, opts.reader, want_mentions),
+                    maxtasksperchild=max(1, 4000 // max(1, opts.chunksize)))
     try:
         for oc in pool.imap(process_item, gate.feed(tasks), chunksize=opts.chunksize):
             gate.done()
