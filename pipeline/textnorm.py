@@ -11,6 +11,7 @@ one-to-one substitution.
 
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass
 
@@ -40,6 +41,10 @@ class NormalisedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+_TABLE = str.maketrans(_SUBSTITUTE)
+_DELETE_RE = re.compile("[" + "".join(sorted(_DELETE)) + "]")
+
+
 def normalise(original: str) -> NormalisedText:
     """Canonical quotes, dashes and spaces; soft hyphens and zero-width characters dropped.
 
@@ -47,14 +52,18 @@ def normalise(original: str) -> NormalisedText:
     >>> n.text, n.to_original(0, 8)
     ('"Заедно" - 20', (0, 8))
     """
-    if not any(c in _DELETE or c in _SUBSTITUTE for c in original):
-        return NormalisedText(original, array("l", range(len(original) + 1)))
-    out: list[str] = []
+    substituted = original.translate(_TABLE)  # one-to-one: offsets unchanged
+    deletions = [m.start() for m in _DELETE_RE.finditer(substituted)]
+    if not deletions:
+        return NormalisedText(substituted, array("l", range(len(original) + 1)))
     offsets = array("l")
-    for i, ch in enumerate(original):
-        if ch in _DELETE:
-            continue
-        out.append(_SUBSTITUTE.get(ch, ch))
-        offsets.append(i)
+    pieces: list[str] = []
+    prev = 0
+    for d in deletions:
+        pieces.append(substituted[prev:d])
+        offsets.extend(range(prev, d))
+        prev = d + 1
+    pieces.append(substituted[prev:])
+    offsets.extend(range(prev, len(original)))
     offsets.append(len(original))
-    return NormalisedText("".join(out), offsets)
+    return NormalisedText("".join(pieces), offsets)

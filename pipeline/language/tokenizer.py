@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.attrs import SENT_START
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
@@ -25,35 +27,50 @@ def _abbreviations() -> tuple[list[str], list[str]]:
     return list(lex["prefix_abbreviations"]), list(lex["suffix_abbreviations"])
 
 
-@Language.component("bgpress_sentences")
-def bgpress_sentences(doc: Doc) -> Doc:
-    """A token of sentence-final punctuation ends a sentence when the next token
-    looks like a sentence start; a newline always does."""
-    for i, tok in enumerate(doc):
+def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
+    """Which tokens start a sentence, from token texts and trailing whitespace alone.
+
+    Sentence-final punctuation ends a sentence when the next token looks like a
+    sentence start; a newline always does; a prefix abbreviation never does.
+    """
+    starts = [False] * len(texts)
+    for i in range(len(texts)):
         if i == 0:
-            tok.is_sent_start = True
+            starts[0] = True
             continue
-        prev = doc[i - 1]
+        prev = texts[i - 1]
+        first = texts[i][:1]
         start = False
-        first = tok.text[:1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
+        if "\n" in prev or "\n" in spaces[i - 1]:
             start = True
-        elif prev.text in ("!", "?", "…"):
+        elif prev in ("!", "?", "…"):
             start = first.isupper() or first in "\"'(" or first.isdigit()
-        elif prev.text.endswith("."):
-            word = prev.text if prev.text != "." else (doc[i - 2].text + "." if i >= 2 else ".")
+        elif prev.endswith("."):
+            word = prev if prev != "." else (texts[i - 2] + "." if i >= 2 else ".")
             key = word.lower()
             if key in _PREFIX:
                 start = False  # гр. Смолян, проф. Иванов
             elif key in _SUFFIX:
                 start = first.isupper()  # 2021 г. Той ...
-            elif prev.text != "." and len(prev.text) == 2 and prev.text[0].isupper():
+            elif prev != "." and len(prev) == 2 and prev[0].isupper():
                 start = False  # an initial: М. Иванова
-            elif prev.text != ".":
+            elif prev != ".":
                 start = first.isupper()
             else:
                 start = first.isupper() or first in "\"'(" or first.isdigit()
-        tok.is_sent_start = start
+        starts[i] = start
+    return starts
+
+
+@Language.component("bgpress_sentences")
+def bgpress_sentences(doc: Doc) -> Doc:
+    """Sets sentence starts in one array write (setting ``is_sent_start`` token by
+    token re-checks the whole document's annotation each time)."""
+    if not len(doc):
+        return doc
+    starts = sentence_starts([t.text for t in doc], [t.whitespace_ for t in doc])
+    values = numpy.array([1 if b else -1 for b in starts], dtype="int64").astype("uint64").reshape(-1, 1)
+    doc.from_array([SENT_START], values)
     return doc
 
 
