@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy
 import spacy
-from spacy.language import Language
 from spacy.attrs import SENT_START
+from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
