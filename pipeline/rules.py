@@ -13,9 +13,9 @@ full pipeline, and fails on a rule without both kinds of example.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
-import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
