@@ -1,7 +1,7 @@
 """Extractor: contacts (persons given as contacts, e-mails, phones).
 
-Persons are taken only after a contact cue (``Лице за контакт:``) or as a
-coordinator followed by a phone or an e-mail, because press releases quote
+Persons are taken only after a contact cue (``Лице за контакт:``,
+``обърнете се към``) or as a coordinator followed by a phone or an e-mail, because press releases quote
 mayors and officials by name and those are not contacts.  A name the entity
 layer tagged PER is preferred to the rule's own capture when it starts at the
 same place.  Phones are normalised to digits with ``+359`` where the number is
@@ -23,6 +23,7 @@ from ..schema import Mention
 
 __all__ = ["extract", "normalise_phone"]
 
+_HYPHEN_SURNAME = regex.compile(r"-\p{Lu}\p{Ll}+", regex.V1)
 _NUMBER = regex.compile(r"(?:(?:\+|00)\s*359[\s/-]*(?:\(0\)\s*)?|0)\d(?:[\s/-]?\d){6,9}", regex.V1)
 
 
@@ -64,9 +65,31 @@ def _person(doc: Document, rule: Rule, m: Any) -> list[Mention]:
         return []
     for ent in doc.entities:
         if ent.label == "PER" and ent.start == s:
-            s, e, name = ent.start, ent.end, ent.text
+            s, e = ent.start, max(ent.end, _with_hyphen_surname(doc, ent.end))
             break
     return [doc.mention("contacts.persons", " ".join(doc.surface(s, e).split()), s, e, rule.id)]
+
+
+def _with_hyphen_surname(doc: Document, end: int) -> int:
+    hm = _HYPHEN_SURNAME.match(doc.text, end)
+    return hm.end() if hm else end
+
+
+def _person_entity(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    """The PER entity that starts where the cue ends (any backend: honorific
+    patterns in ``rules``, the model's names in ``spacy``/``stanza``); a
+    hyphenated second surname the tagger cut off is added back."""
+    pos = m.end()
+    for ent in doc.entities:
+        if ent.label == "PER" and pos <= ent.start <= pos + 1:
+            s, e = ent.start, _with_hyphen_surname(doc, ent.end)
+            name = " ".join(doc.surface(s, e).split())
+            if name.split()[0] in _not_person() or len(name.split()) < 2:
+                return []
+            return [doc.mention("contacts.persons", name, s, e, rule.id)]
+        if ent.start > pos + 1:
+            break
+    return []
 
 
 def _email(doc: Document, rule: Rule, m: Any) -> list[Mention]:
@@ -87,6 +110,7 @@ def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
 
 _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {
     "person": _person,
+    "person_entity": _person_entity,
     "email": _email,
     "phone": _phone,
 }
@@ -105,5 +129,14 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
         builder = _BUILDERS.get(rule.builder or "")
         if builder is not None:
             out.extend(builder(doc, rule, m))
-    out.sort(key=lambda x: x.start if x.start is not None else 0)
-    return out
+    # two person rules on one name: the first rule's mention stands
+    seen: set[int | None] = set()
+    kept: list[Mention] = []
+    for x in out:
+        if x.field == "contacts.persons":
+            if x.start in seen:
+                continue
+            seen.add(x.start)
+        kept.append(x)
+    kept.sort(key=lambda x: x.start if x.start is not None else 0)
+    return kept

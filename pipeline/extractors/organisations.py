@@ -137,6 +137,13 @@ def _orgs(doc: Document) -> list[Entity]:
     return [e for e in doc.entities if e.label == "ORG"]
 
 
+def _role_orgs(doc: Document) -> list[Entity]:
+    """ORG entities, and model LOC spans no gazetteer knows: read right after a
+    role cue (``партньор е``), such a span names an organisation (the model
+    often calls ``Каритас България`` a place).  Model PER spans never count."""
+    return [e for e in doc.entities if e.label == "ORG" or (e.label == "LOC" and e.kb_id is None and e.source != "gazetteer")]
+
+
 def _quote_at(doc: Document, pos: int) -> tuple[int, int] | None:
     for s, e in _quotes(doc):
         if s == pos:
@@ -163,7 +170,7 @@ def org_after(doc: Document, pos: int, *, strict: bool = False, municipal_only: 
     text = doc.text
     p = _LEAD.match(text, pos).end()
     q = _quote_at(doc, p)
-    for e in _orgs(doc):
+    for e in _role_orgs(doc):
         if q is not None and q[0] < e.start and e.end <= q[1] and not municipal_only:
             return OrgSpan(q[0], q[1], e.kb_id)  # `партньор "Община Кресна"`: the name with its quotes
         if p <= e.start <= p + 1:
@@ -375,7 +382,7 @@ def _clean_item(
     if first.isdigit() and not regex.match(r"\d+(?:-?\p{L}{1,3})?\s+\p{Lu}", seg):
         ok = False
     if ok and orgs_only and not head:
-        ok = bool(lx.org_head.match(seg)) or any(x.start == s and x.label == "ORG" for x in doc.entities)
+        ok = bool(lx.org_head.match(seg)) or any(x.start == s for x in _role_orgs(doc))
     if not ok:
         return None, head, False
     kb = None
@@ -413,6 +420,34 @@ def _p_single(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     if org is None:
         return []
     return _partner_mentions(doc, rule, [org])
+
+
+_BEFORE_SEP = regex.compile(r"\s*(?:,\s*(?:както\s+и\s+|и\s+)?|\s+и\s+|\s+както\s+и\s+)", regex.V1)
+
+
+def _p_before(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    """``A, B и C са партньори``: the organisations that end right before the cue.
+
+    The last one must touch the cue; earlier ones join it through list
+    separators only, within the same sentence.
+    """
+    text = doc.text
+    sent_start = doc.sentence_of(m.start())[0]
+    orgs = [e for e in _role_orgs(doc) if sent_start <= e.start and e.end <= m.start()]
+    items: list[OrgSpan] = []
+    pos = m.start()
+    for e in reversed(orgs):
+        if items and e.end > items[-1].start:
+            continue  # nested inside the one already taken
+        gap = text[e.end : pos]
+        if not items:
+            if gap.strip(" ,"):
+                break
+        elif not _BEFORE_SEP.fullmatch(gap):
+            break
+        items.append(OrgSpan(e.start, e.end, e.kb_id))
+        pos = e.start
+    return _partner_mentions(doc, rule, list(reversed(items)))
 
 
 # -- municipality ------------------------------------------------------------
@@ -468,6 +503,7 @@ _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Candidate]]] = {
     "mayor_signed": _b_mayor_signed,
     "partner_list": _p_list,
     "partner_single": _p_single,
+    "partner_before": _p_before,
 }
 
 

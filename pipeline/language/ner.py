@@ -19,7 +19,24 @@ The ``rules`` backend
       heads (``"Х" ЕООД``, ``Фондация "Х"``, ``ДГ "Х"``, ``МИГ - Х``,
       ``Министерство на ...``) as ORG, honorific + name as PER.
 
-Conflict policy (both backends)
+The ``spacy`` backend (the default when the model is shipped)
+    runs ``pipeline/models/bg_ner`` only on the sentences where an extractor
+    will look for an entity: every sentence that a ``beneficiary``,
+    ``partners`` or ``contacts.persons`` cue rule of ``rules/organisations.yaml``
+    / ``rules/contacts.yaml`` matches in (plus the next sentence, where a list
+    or a name may continue).  The cue lists are those rules' own patterns, so
+    a new cue rule widens the tagged set by itself.  Sentences are tagged as
+    separate texts and their entities shifted back by the sentence's start.
+    ``get_ner("spacy", selective=False)`` tags the whole text (used to
+    measure entity quality).  When no model directory is given and the shipped
+    one is missing, ``get_ner("spacy")`` logs one warning line and returns
+    the ``rules`` backend, so the default pipeline runs with no model at all.
+
+The ``stanza`` backend
+    runs stanza's Bulgarian NER from ``model_dir`` or ``$BGPRESS_STANZA_DIR``
+    (:mod:`pipeline.language.stanza_ner`) and merges it like the spaCy model.
+
+Conflict policy (all backends)
     1. An ORG pattern span that strictly contains gazetteer spans wins over
        them (``МИРГ - Поморие`` is a group, not the place Поморие).
     2. Otherwise gazetteer municipality matches win over overlapping pattern
@@ -27,12 +44,22 @@ Conflict policy (both backends)
        the legal-form patterns are precise where they fire, the model is the
        recall layer for names no pattern knows.
     3. Among model spans only PER, ORG and LOC are kept (``PERSON`` → PER,
-       ``GPE`` → LOC); a model span that overlaps a kept rule span is dropped.
+       ``GPE`` → LOC); a model span that overlaps a kept rule span is
+       dropped, except a model ORG that strictly contains only gazetteer
+       LOC spans (``Медицински университет - Варна``): the ORG is kept and
+       the place stays beside it as municipality evidence, exactly as the
+       rules backend would have it.
+    4. What role an entity plays is the extractors' business: after a role
+       cue (``бенефициент е``, ``партньор е``) a model LOC that no gazetteer
+       knows is read as an organisation (the model often calls ``Каритас
+       България`` a place), a model PER never is.
 """
 
 from __future__ import annotations
 
 import csv
+import logging
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,6 +84,8 @@ __all__ = [
     "quoted_spans",
     "municipality_forms",
     "merge_entities",
+    "cue_chunks",
+    "spacy_model_available",
 ]
 
 #: Where the spaCy NER model is trained to (``training/`` writes it there).
@@ -323,9 +352,16 @@ def merge_entities(
             gaz_kept = [g for g in gaz_kept if g not in inside or g.label == "ORG"]
         kept.append(p)
     kept.extend(gaz_kept)
+    rule_spans = list(kept)
     for e in model or ():
-        if not any(e.start < o.end and o.start < e.end for o in kept):
-            kept.append(e)
+        hits = [o for o in rule_spans if e.start < o.end and o.start < e.end]
+        if hits and not (
+            e.label == "ORG"
+            and all(o.source == "gazetteer" and o.label == "LOC" and e.start <= o.start and o.end <= e.end
+                    and (e.end - e.start) > (o.end - o.start) for o in hits)
+        ):
+            continue
+        kept.append(e)
     return sorted(kept, key=lambda e: (e.start, -e.end))
 
 
@@ -367,25 +403,109 @@ def _load_spacy(model_dir: str) -> Any:
         raise ModelNotFoundError(f"cannot load the spaCy model in {path}: {exc}", source=str(path)) from exc
 
 
-def _spacy_backend(model_dir: str | None) -> NerFn:
+#: The extractor fields whose cue rules decide which sentences the model tags.
+_CUE_FIELDS = frozenset({"beneficiary", "partners", "contacts.persons"})
+_CUE_RULESETS = ("organisations", "contacts")
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> tuple[Any, ...]:
+    """The compiled cue patterns of the rules that read entities (from the YAML)."""
+    out: list[Any] = []
+    for name in _CUE_RULESETS:
+        for rule in load_ruleset(name).pattern_rules():
+            if rule.field in _CUE_FIELDS:
+                out.append(rule.compiled)
+    return tuple(out)
+
+
+def cue_chunks(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of sentences ``[start, end)`` worth tagging with a model.
+
+    A sentence is selected when a cue rule of an entity-reading extractor
+    matches in it; the next sentence is selected too (a partner list or a
+    contact name may run on past a sentence split at an abbreviation).
+    Adjacent selected sentences are joined into one chunk.
+
+    >>> t = "Срещата беше вчера. Партньор е Фондация Аделе. Край."
+    >>> [t[s:e] for s, e in cue_chunks(t, [(0, 19), (20, 46), (47, 52)])]
+    ['Партньор е Фондация Аделе. Край.']
+    """
+    if not sentences:
+        sentences = [(0, len(text))]
+    starts = [s for s, _ in sentences]
+    chosen: set[int] = set()
+    for pat in _cue_patterns():
+        for m in pat.finditer(text):
+            i = max(0, bisect_right(starts, m.start()) - 1)
+            j = max(0, bisect_right(starts, max(m.start(), m.end() - 1)) - 1)
+            chosen.update(range(i, min(j + 2, len(sentences))))
+    chunks: list[tuple[int, int]] = []
+    for k in sorted(chosen):
+        s, e = sentences[k]
+        if chunks and k - 1 in chosen:
+            chunks[-1] = (chunks[-1][0], e)
+        else:
+            chunks.append((s, e))
+    return chunks
+
+
+def _model_entities(nlp: Any, text: str, chunks: list[tuple[int, int]]) -> list[Entity]:
+    out: list[Entity] = []
+    for (s, _e), sdoc in zip(chunks, nlp.pipe([text[s:e] for s, e in chunks], batch_size=64), strict=True):
+        for ent in sdoc.ents:
+            if ent.label_ in _MODEL_LABELS:
+                a, b = s + ent.start_char, s + ent.end_char
+                out.append(Entity(_MODEL_LABELS[ent.label_], a, b, text[a:b], "model"))
+    return out
+
+
+def _spacy_backend(model_dir: str | None, *, selective: bool = True) -> NerFn:
     nlp = _load_spacy(str(Path(model_dir) if model_dir else DEFAULT_SPACY_MODEL_DIR))
 
     def run(doc: Document) -> list[Entity]:
         text = doc.text
-        sdoc = nlp(text)
-        model = [
-            Entity(_MODEL_LABELS[ent.label_], ent.start_char, ent.end_char, ent.text, "model")
-            for ent in sdoc.ents
-            if ent.label_ in _MODEL_LABELS
-        ]
+        chunks = cue_chunks(text, doc.sentences) if selective else [(0, len(text))]
+        model = _model_entities(nlp, text, chunks) if chunks else []
         quotes = quoted_spans(text)
         return merge_entities(_gazetteer_entities(text, quotes), _pattern_entities(text), model)
 
     return run
 
 
-def get_ner(name: str = "rules", *, model_dir: str | None = None) -> NerFn:
+def _stanza_backend(model_dir: str | None) -> NerFn:
+    from .stanza_ner import stanza_backend
+
+    tagger = stanza_backend(model_dir)
+
+    def run(doc: Document) -> list[Entity]:
+        text = doc.text
+        model = [e for e in tagger(doc) if e.label in ("PER", "ORG", "LOC")]
+        return merge_entities(_gazetteer_entities(text, quoted_spans(text)), _pattern_entities(text), model)
+
+    return run
+
+
+def spacy_model_available(model_dir: str | None = None) -> bool:
+    """Whether a spaCy model directory (default: the shipped one) is there.
+
+    >>> isinstance(spacy_model_available(), bool)
+    True
+    """
+    path = Path(model_dir) if model_dir else DEFAULT_SPACY_MODEL_DIR
+    return (path / "meta.json").exists() or (path / "config.cfg").exists()
+
+
+_log = logging.getLogger("bgpress.ner")
+
+
+def get_ner(name: str = "rules", *, model_dir: str | None = None, selective: bool = True) -> NerFn:
     """The entity layer called ``name`` (``rules``, ``spacy`` or ``stanza``).
+
+    ``spacy`` with no ``model_dir`` falls back to ``rules`` (one warning line)
+    when the shipped model is missing; an explicit ``model_dir`` that holds no
+    model raises :class:`~pipeline.errors.ModelNotFoundError`.  ``stanza``
+    reads ``model_dir`` or ``$BGPRESS_STANZA_DIR``.
 
     >>> run = get_ner("rules")
     >>> callable(run)
@@ -394,5 +514,18 @@ def get_ner(name: str = "rules", *, model_dir: str | None = None) -> NerFn:
     if name == "rules":
         return _rules_backend()
     if name == "spacy":
-        return _spacy_backend(model_dir)
+        if model_dir is None and not spacy_model_available():
+            _warn_fallback()
+            return _rules_backend()
+        return _spacy_backend(model_dir, selective=selective)
+    if name == "stanza":
+        return _stanza_backend(model_dir)
     raise ValueError(f"unknown NER backend {name!r}; choose one of {', '.join(NER_BACKENDS)}")
+
+
+@lru_cache(maxsize=1)
+def _warn_fallback() -> None:
+    _log.warning(
+        "bgpress: no spaCy NER model in %s; using the 'rules' entity layer (--ner rules to silence)",
+        DEFAULT_SPACY_MODEL_DIR,
+    )
