@@ -123,15 +123,7 @@ class _Lex:
             for cat, cues in (lex.get(name) or {}).items():
                 for cue in cues or ():
                     cue_items.append((str(cue), str(cat), weak))
-        cue_items.sort(key=lambda t: -len(t[0]))
-        parts = []
-        self.cue_cat: dict[str, tuple[str, bool]] = {}
-        for i, (cue, cat, weak) in enumerate(cue_items):
-            ws = cue.split()
-            body = r"\s+".join(regex.escape(w) for w in ws) + r"\w*"
-            parts.append(f"(?P<c{i}>{body})")
-            self.cue_cat[f"c{i}"] = (cat, weak)
-        self.cue_re = regex.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", regex.IGNORECASE)
+        self.cue_re, self.cue_cat = _cue_regex(cue_items)
         self.definite = {str(k).lower(): int(v) for k, v in (lex.get("definite_number_words") or {}).items()}
         self.generic_people = words("generic_people")
 
@@ -150,13 +142,101 @@ class _Lex:
         self.number_conj = frozenset(str(w).lower() for w in num_lex["conjunctions"])
         self.lemmatizer = get_lemmatizer()
 
+        # nouns the lexicon does not know (rule counts.unknown_noun_by_cue)
+        self.never = words("never_counted")
+        self.adj_endings = tuple(sorted(words("adjective_lemma_endings"), key=len, reverse=True))
+        self.plural_endings = tuple(sorted(((str(k), str(v or "")) for k, v in
+                                            (lex.get("noun_plural_endings") or {}).items()),
+                                           key=lambda kv: -len(kv[0])))
+        self.weak_endings = tuple((str(k), str(v or "")) for k, v in (lex.get("weak_noun_endings") or {}).items())
+        self.not_noun_endings = tuple(words("not_noun_endings"))
+        self.person_endings = tuple(words("person_noun_endings"))
+        self.person_exceptions = words("person_ending_exceptions")
+        suffix_raw = lex.get("plural_suffixes") or {}
+        self.suffix_rules = tuple(sorted(((str(k), tuple(str(e) for e in (v or [""]))) for k, v in suffix_raw.items()),
+                                         key=lambda r: -len(r[0])))
+        self.thing_re, self.thing_cat = _cue_regex(
+            [(str(c), str(cat), False) for cat, cues in (lex.get("thing_cues") or {}).items() for c in cues or ()])
+        self.fallback_by_lemma: dict[str, _Noun] = {}
+
     def noun(self, word: str) -> _Noun | None:
         low = word.lower()
+        if low in self.never:
+            return None
         hit = self.nouns.get(low)
         if hit is not None:
             return hit
         lemma = self.lemmatizer.lemma(low)
         return self.by_lemma.get(lemma.lower()) if lemma else None
+
+
+    def fallback_noun(self, word: str) -> _Noun | None:
+        """A plural noun the lexicon does not know, or None (adjectives, participles, units, abstract nouns).
+
+        The lemma comes from the lemma table when the form is a plural of it
+        under the suffix rules (``книги`` → ``книга``), else from the strong
+        plural endings (``хакатони`` is unknown, ``микроскопа`` → ``микроскоп``
+        only through the table).  Its category is ``thing`` or ``person``,
+        decided by cues later.
+        """
+        low = word.lower()
+        if len(low) < 4 or not word[:1].islower() or not _CYRILLIC_RE.fullmatch(low):
+            return None
+        if low in self.stop or low in self.never or low in self.excl_after or low in self.labels:
+            return None
+        table_lemma = self.lemmatizer.table.get(low) if self.lemmatizer.table else None
+        lemma: str | None = None
+        if table_lemma and table_lemma != low and _CYRILLIC_RE.fullmatch(table_lemma):
+            if self._is_plural_of(low, table_lemma):
+                lemma = table_lemma
+            else:
+                return None  # a participle, an adjective, a verb form
+        else:
+            for ending, singular in self.plural_endings:
+                if low.endswith(ending) and len(low) > len(ending) + 2:
+                    lemma = low[: -len(ending)] + singular
+                    break
+            else:
+                if not low.endswith(self.not_noun_endings):
+                    for ending, singular in self.weak_endings:
+                        if low.endswith(ending) and (ending != "а" or low[-2] not in _VOWELS):
+                            lemma = low[: -len(ending)] + singular
+                            break
+        if lemma is None or lemma in self.never or lemma.endswith(self.adj_endings):
+            return None
+        hit = self.fallback_by_lemma.get(lemma)
+        if hit is None:
+            person = low.endswith(self.person_endings) and lemma not in self.person_exceptions
+            hit = _Noun(lemma, "person" if person else "thing", "participants", False, ())
+            self.fallback_by_lemma[lemma] = hit
+        return hit
+
+    def _is_plural_of(self, form: str, lemma: str) -> bool:
+        """``form`` is a plural or count form of the noun ``lemma`` under the suffix rules."""
+        if lemma[-1:] not in _VOWELS and form in (lemma + "а", lemma + "я"):
+            return True  # count form: 5 микроскопа
+        for suffix, endings in self.suffix_rules:
+            if form.endswith(suffix):
+                stem = form[: -len(suffix)]
+                if any(stem + e == lemma for e in endings):
+                    return True
+        return False
+
+
+_CYRILLIC_RE = regex.compile(r"[а-яѐ-ӿ]+(?:-[а-яѐ-ӿ]+)?")
+_VOWELS = frozenset("аъоуеияю")
+
+
+def _cue_regex(items: list[tuple[str, str, bool]]) -> tuple[regex.Pattern[str], dict[str, tuple[str, bool]]]:
+    """One alternation of cue stems (longest first); group name → (category, weak)."""
+    items = sorted(items, key=lambda t: -len(t[0]))
+    parts = []
+    cats: dict[str, tuple[str, bool]] = {}
+    for i, (cue, cat, weak) in enumerate(items):
+        body = r"\s+".join(regex.escape(w) for w in cue.split()) + r"\w*"
+        parts.append(f"(?P<c{i}>{body})")
+        cats[f"c{i}"] = (cat, weak)
+    return regex.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", regex.IGNORECASE), cats
 
 
 @lru_cache(maxsize=1)
@@ -295,8 +375,13 @@ class _Head:
     coord: int | None = None  # token index of a coordinated number that owns the noun
 
 
-def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool) -> _Head | None:
-    """The count noun after a number: skip quotes, `бр.`, adjectives and `и`."""
+def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
+               allow_fallback: bool = True) -> _Head | None:
+    """The count noun after a number: skip quotes, `бр.`, adjectives and `и`.
+
+    A plural noun the lexicon does not know is the head when no lexicon noun
+    follows it at once (``3 стари сгради``: ``стари`` is then a modifier).
+    """
     lx = _lex()
     mods: list[str] = []
     k = j
@@ -337,6 +422,13 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool) -> _H
                 skipped += 1
                 continue
             return _Head(noun, k, tuple(mods))
+        fb = lx.fallback_noun(t.text) if allow_fallback and "\n" not in text[toks[j - 1].end:t.start] else None
+        if fb is not None:
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if not (nxt is not None and nxt.kind == "word" and "\n" not in text[t.end:nxt.start]
+                    and nxt.low not in lx.stop
+                    and (lx.noun(nxt.text) is not None or lx.fallback_noun(nxt.text) is not None)):
+                return _Head(fb, k, tuple(mods))
         if low in ("и", "или"):
             last_conj = True
             k += 1
@@ -367,7 +459,10 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
             return cat
     if noun.category == "none":
         return None
-    if noun.category != "people":
+    if noun.category == "thing":  # a noun the lexicon does not know: the nearest thing cue, else other
+        return _nearest_cue(doc_text, sent, toks, head_tok, start, end, bounds, lx.thing_re, lx.thing_cat,
+                            set()) or "other"
+    if noun.category not in ("people", "person"):
         return noun.category
     # "представители на (техните) семейства" → parents
     k = head_tok + 1
@@ -378,6 +473,16 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
                 return comp.category
             if t.kind != "word":
                 break
+    # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
+    silent = {cue for cue, cat in noun.recast if cat == noun.default}
+    return _nearest_cue(doc_text, sent, toks, head_tok, start, end, bounds, lx.cue_re, lx.cue_cat,
+                        silent) or noun.default
+
+
+def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_tok: int, start: int, end: int,
+                 bounds: tuple[int, int] | None, cue_re: regex.Pattern[str],
+                 cue_cat: dict[str, tuple[str, bool]], silent: set[str]) -> str | None:
+    """The category of the cue nearest to the count, in its clause first, then in its sentence."""
     head = (toks[head_tok].start, toks[head_tok].end) if 0 <= head_tok < len(toks) else (start, start)
     lo = max(sent[0], start - _CUE_REACH)
     hi = min(sent[1], end + _CUE_REACH)
@@ -388,11 +493,9 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
         b_hi = min(hi, bounds[1], semi if semi >= 0 else hi)
         windows.append((b_lo, b_hi))
     windows.append((lo, hi))
-    # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
-    silent = {cue for cue, cat in noun.recast if cat == noun.default}
     for w_lo, w_hi in windows:
         best: tuple[int, int, str] | None = None
-        for m in lx.cue_re.finditer(doc_text, w_lo, max(w_lo, w_hi)):
+        for m in cue_re.finditer(doc_text, w_lo, max(w_lo, w_hi)):
             if m.start() < head[1] and m.end() > head[0]:
                 continue  # the counted noun itself (жители, участници)
             if m.start() >= start and m.end() <= end:
@@ -403,7 +506,7 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
                 dist = m.start() - end
             else:
                 continue
-            cat, weak = lx.cue_cat[m.lastgroup or ""]
+            cat, weak = cue_cat[m.lastgroup or ""]
             if cat in silent:
                 continue
             key = (1 if weak else 0, dist)
@@ -411,7 +514,7 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
                 best = (key[0], key[1], cat)
         if best is not None:
             return best[2]
-    return noun.default
+    return None
 
 
 def _qualifier(text: str, start: int) -> str | None:
@@ -496,7 +599,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
             continue
         rule = "counts.figure_noun" if n.kind == "num" else "counts.number_words_noun"
         year_like = n.kind == "num" and 1900 <= n.value <= 2100 and len(t.text) == 4
-        head = _find_head(text, toks, n.j, allow_copula=not year_like)
+        head = _find_head(text, toks, n.j, allow_copula=not year_like, allow_fallback=not year_like)
         if head is not None and head.coord is not None:
             n2 = _number_at(text, toks, head.coord)
             if n2 is None or _excluded(text, toks, n2):
@@ -508,7 +611,11 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
             emit(n, h, "counts.coordinated", n.start, n.end)
             continue
         if head is not None:
-            if head.noun.category == "people" and rule == "counts.figure_noun":
+            if head.noun.category in ("thing", "person"):
+                if n.value < 2:  # a plural noun after 0 or 1 is page furniture or a mismatch
+                    continue
+                rule = "counts.unknown_noun_by_cue"
+            elif head.noun.category == "people" and rule == "counts.figure_noun":
                 rule = "counts.people_by_cue"
             emit(n, head, rule, n.start, toks[head.tok].end)
             continue
@@ -598,10 +705,11 @@ def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], em
             return False
     elif not _after_conjunction(text, toks, n, prev) or not _bare(text, toks, n):
         return False
-    noun = lx.by_lemma.get((prev.count.unit or "").lower())
+    unit = (prev.count.unit or "").lower()
+    noun = lx.by_lemma.get(unit) or lx.fallback_by_lemma.get(unit)
     if noun is None:
         return False
-    if noun.category != "people":
+    if noun.category not in ("people", "person"):
         # people are re-read from their own clause (52 от тях получиха свидетелство)
         noun = _Noun(noun.lemma, prev.count.category, prev.count.category, False, ())
     return bool(emit(n, _Head(noun, n.i, ()), "counts.inherit_referent", n.start, n.end))
