@@ -144,6 +144,7 @@ class _Lex:
 
         # nouns the lexicon does not know (rule counts.unknown_noun_by_cue)
         self.never = words("never_counted")
+        self.modifier_only = words("modifier_only")
         self.adj_endings = tuple(sorted(words("adjective_lemma_endings"), key=len, reverse=True))
         self.plural_endings = tuple(sorted(((str(k), str(v or "")) for k, v in
                                             (lex.get("noun_plural_endings") or {}).items()),
@@ -182,7 +183,8 @@ class _Lex:
         low = word.lower()
         if len(low) < 4 or not word[:1].islower() or not _CYRILLIC_RE.fullmatch(low):
             return None
-        if low in self.stop or low in self.never or low in self.excl_after or low in self.labels:
+        if (low in self.stop or low in self.never or low in self.excl_after or low in self.labels
+                or low in self.modifier_only):
             return None
         table_lemma = self.lemmatizer.table.get(low) if self.lemmatizer.table else None
         lemma: str | None = None
@@ -210,6 +212,14 @@ class _Lex:
             hit = _Noun(lemma, "person" if person else "thing", "participants", False, ())
             self.fallback_by_lemma[lemma] = hit
         return hit
+
+    def never_counted(self, word: str) -> bool:
+        """A unit, score or abstract noun (пъти, точки, лири): the number before it counts nothing."""
+        low = word.lower()
+        if low in self.never:
+            return True
+        lemma = self.lemmatizer.table.get(low) if self.lemmatizer.table else None
+        return lemma is not None and lemma in self.never
 
     def _is_plural_of(self, form: str, lemma: str) -> bool:
         """``form`` is a plural or count form of the noun ``lemma`` under the suffix rules."""
@@ -422,9 +432,13 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
                 skipped += 1
                 continue
             return _Head(noun, k, tuple(mods))
+        if allow_fallback and lx.never_counted(t.text):
+            return None
         fb = lx.fallback_noun(t.text) if allow_fallback and "\n" not in text[toks[j - 1].end:t.start] else None
         if fb is not None:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if nxt is not None and (nxt.low.rstrip(".") in lx.excl_after or lx.never_counted(nxt.text)):
+                return None  # две чисти години: a duration or a unit after all
             if not (nxt is not None and nxt.kind == "word" and "\n" not in text[t.end:nxt.start]
                     and nxt.low not in lx.stop
                     and (lx.noun(nxt.text) is not None or lx.fallback_noun(nxt.text) is not None)):
