@@ -55,6 +55,8 @@ SHARE_ROLES = ("own", "national", "eu", "programme")
 #: the amount is broken down into shares right after it, which makes it the total.
 ROLE_LEXICONS = ("total", "grant", "grant_weak", "programme", "eu", "national", "own", "other")
 ADJACENT_LEXICONS = ("total", "grant", "other")
+#: Cue lexicons ``role_<name>_after`` read only right after the amount.
+AFTER_LEXICONS = ("eu", "national", "own")
 APPROX_KINDS = ("over", "under", "about", "up_to")
 #: Qualifier lexicons ``approx_<kind>``; ``none`` holds qualifiers outside SCHEMA's list
 #: (``не по-малко от`` is "at least"), read so that ``по-малко от`` inside them is not ``under``.
@@ -100,6 +102,8 @@ class _Grammar:
     only_qualifier: Any
     neutral: Any                   # cue-lookalikes that give no role (финансиране на проекти)
     bare_line_end: Any             # a line ending in a bare figure: "Зелен регион (63,454,564)"
+    after: dict[str, Any]          # share cues that count only right after the amount
+    after_link: Any                # what may stand between an amount and a share cue after it
 
 
 def _lower_alternation(entries: Any) -> str:
@@ -181,6 +185,10 @@ def _grammar() -> _Grammar:
         neutral=cue("role_none"),
         bare_line_end=regex.compile(
             rf"(?m)(?P<open>\(|[-:]\s)\s*(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*\)?\s*[.;,]?[ \t]*$", _FLAGS
+        ),
+        after={role: cue(f"role_{role}_after") for role in AFTER_LEXICONS},
+        after_link=regex.compile(
+            rf"[\s,:;(-]*(?:(?<!\w)(?:{lexicon_alternation(lex['after_links'])})(?!\w)[\s,:;(-]*)*", _FLAGS
         ),
         only_qualifier=regex.compile(rf"[\s:,-]*(?:(?:{approx_alt})\s*)?", _FLAGS),
     )
@@ -514,15 +522,28 @@ def _decide_role(text: str, unit: _Unit, lo: int, hi: int, first: bool) -> None:
         unit.role_cue, unit.cue_span = cue[0], (cue[1], cue[2])
 
 
-def _after_cue(text: str, unit: _Unit, hi: int) -> None:
-    """A share cue right after the amount: ``X лв. по ОП РЧР``, ``X лв. собствен принос``."""
+def _after_cue(text: str, unit: _Unit, hi: int, generic: bool) -> None:
+    """A cue right after the amount: ``X лв. по ОП РЧР``, ``X лв. собствен принос``.
+
+    Share cues may follow a few link words (``X лв. са осигурени от ЕСФ``); with
+    ``generic`` (nothing before the amount decided) a total or grant cue counts
+    too, but only after punctuation, as in fact lines that put the label last
+    (``391 166,34 лв. - обща стойност``, ``352 049,71 лв. (БФП)``).
+    """
     g = _grammar()
     best: tuple[int, int, str] | None = None
     for role in SHARE_ROLES:
-        m = g.cues[role].search(text, unit.end, hi)
-        if m is not None and regex.fullmatch(r"[\s,:;-]*(?:(?:са|е|от|идват|осигурени|като)\s+)*", text[unit.end : m.start()]):
-            if best is None or m.start() < best[0]:
-                best = (m.start(), m.end(), role)
+        for pat in (g.cues[role], g.after.get(role)):
+            m = pat.search(text, unit.end, hi) if pat is not None else None
+            if m is not None and g.after_link.fullmatch(text, unit.end, m.start()):
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), m.end(), role)
+    if best is None and generic:
+        for role in ("total", "grant"):
+            m = g.cues[role].search(text, unit.end, hi)
+            if m is not None and regex.fullmatch(r"[\s,:;(-]*", text[unit.end : m.start()]):
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), m.end(), role)
     if best is not None:
         unit.role, unit.role_cue, unit.cue_span, unit.consumed = best[2], best[2], (best[0], best[1]), best[1]
 
@@ -597,12 +618,19 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
                 prev, prev_sentence = unit, sentence
                 continue
         header = _header_context(text, unit.start)
+        nxt = min(sentence[1], unit.end + AFTER_WINDOW + 40)
+        if header is not None:
+            # a bullet line reads its own cues (before, then after the amount) before the header's
+            line_end = text.find("\n", unit.end)
+            nxt = nxt if line_end < 0 else min(nxt, line_end)
+            lo = max(lo, header[1] + 1, text.rfind("\n", 0, unit.start) + 1)
         _decide_role(text, unit, lo, unit.start, first=not same)
+        if not unit.role_cue and header is not None:
+            _after_cue(text, unit, nxt, generic=True)
         if not unit.role_cue and header is not None:
             _decide_role(text, unit, *header, first=True)
         if not unit.role_cue or g.share_opener.search(text, lo, unit.start) and unit.role in ("total", "grant"):
-            nxt = sentence[1]
-            _after_cue(text, unit, min(nxt, unit.end + AFTER_WINDOW + 40))
+            _after_cue(text, unit, nxt, generic=not unit.role_cue)
         if unit.role_cue == "grant_weak" and g.share_opener.match(text, _skip_punct(text, unit.end)):
             unit.role = "total"  # "финансиране в размер X лв., от които Y лв. по ..." is the whole
         if same and prev is not None and prev.role_cue == "other" and unit.role in SHARE_ROLES:
