@@ -86,6 +86,7 @@ __all__ = [
     "merge_entities",
     "cue_chunks",
     "spacy_model_available",
+    "model_view",
 ]
 
 #: Where the spaCy NER model is trained to (``training/`` writes it there).
@@ -450,9 +451,32 @@ def cue_chunks(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, i
     return chunks
 
 
-def _model_entities(nlp: Any, text: str, chunks: list[tuple[int, int]]) -> list[Entity]:
+def model_view(doc: Document, start: int, end: int) -> str:
+    """The normalised interval ``[start, end)`` with the ORIGINAL characters put back.
+
+    The model was trained on raw news text (``„“`` quotes, ``–`` dashes);
+    fed our normalised ``"`` and ``-`` its in-domain F1 drops from 0.63 to
+    0.50.  Normalisation substitutes one character for one and only deletes
+    invisible ones, so this view has the normalised length: model offsets
+    are normalised offsets.
+
+    >>> from pipeline.document import Document
+    >>> d = Document.from_text("ДГ „Слънчице“ – Русе")
+    >>> model_view(d, 0, len(d.text))
+    'ДГ „Слънчице“ – Русе'
+    """
+    original = doc.original
+    if len(original) == len(doc.text):
+        return original[start:end]
+    offsets = doc.norm.offsets
+    return "".join(original[offsets[i]] for i in range(start, end))
+
+
+def _model_entities(nlp: Any, doc: Document, chunks: list[tuple[int, int]]) -> list[Entity]:
+    text = doc.text
     out: list[Entity] = []
-    for (s, _e), sdoc in zip(chunks, nlp.pipe([text[s:e] for s, e in chunks], batch_size=64), strict=True):
+    views = [model_view(doc, s, e) for s, e in chunks]
+    for (s, _e), sdoc in zip(chunks, nlp.pipe(views, batch_size=64), strict=True):
         for ent in sdoc.ents:
             if ent.label_ in _MODEL_LABELS:
                 a, b = s + ent.start_char, s + ent.end_char
@@ -466,7 +490,7 @@ def _spacy_backend(model_dir: str | None, *, selective: bool = True) -> NerFn:
     def run(doc: Document) -> list[Entity]:
         text = doc.text
         chunks = cue_chunks(text, doc.sentences) if selective else [(0, len(text))]
-        model = _model_entities(nlp, text, chunks) if chunks else []
+        model = _model_entities(nlp, doc, chunks) if chunks else []
         quotes = quoted_spans(text)
         return merge_entities(_gazetteer_entities(text, quotes), _pattern_entities(text), model)
 
