@@ -159,3 +159,50 @@ def test_default_lemmatizer_knows_count_nouns() -> None:
     lz = get_lemmatizer()
     assert lz.lemma("центрове") == "център"
     assert lz.lemma("безработни") == "безработен"
+
+
+# ---------------------------------------------------------------- nouns the lexicon does not know
+def _rules(text: str) -> list[tuple[int, str, str]]:
+    doc = Document.from_text(text)
+    return [(c.count.value, c.count.category, c.rule_id) for c in find_counts(doc.text, doc.sentences)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Бяха доставени 25 осцилоскопа.", (25, "equipment")),
+        ("Проведени бяха 4 хакатона за младежи.", (4, "events")),
+        ("Ремонтирани са 7 навеса в парка.", (7, "facilities")),
+        ("Одобрени са 12 концепции за развитие.", (12, "projects")),
+        ("Обучени бяха 30 горски надзиратели.", (30, "trained")),
+        ("Изработени са 40 картички.", (40, "other")),
+    ],
+)
+def test_unknown_plural_noun_takes_the_nearest_thing_cue(text: str, expected: tuple[int, str]) -> None:
+    assert _rules(text) == [(*expected, "counts.unknown_noun_by_cue")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Цените са се увеличили 3 пъти.",
+        "Дарени са 400 000 лири стерлинги.",
+        "Ще има две чисти години за работа.",
+        "Той получи девет огнестрелни рани преди обяд.",
+        "Бюджетът е 0\n\nСпециални грижи",
+        "Статията има 1 коментари.",
+        "Той събра 85 точки на изпита.",
+        "През 2019 картини бяха изложени.",
+    ],
+)
+def test_unknown_nouns_that_are_not_counts(text: str) -> None:
+    assert [r for r in _rules(text) if r[2] == "counts.unknown_noun_by_cue"] == []
+
+
+def test_an_adjective_before_a_lexicon_noun_is_a_modifier() -> None:
+    assert _counts("Ще бъдат ремонтирани 3 стари сгради.") == [(3, "facilities", "сграда", None)]
+
+
+def test_referent_of_an_unknown_noun() -> None:
+    got = _rules("Проведени бяха 10 хакатона, 4 от които в училища.")
+    assert [(v, c) for v, c, _ in got] == [(10, "events"), (4, "events")]
