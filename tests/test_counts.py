@@ -206,3 +206,8 @@ def test_an_adjective_before_a_lexicon_noun_is_a_modifier() -> None:
 def test_referent_of_an_unknown_noun() -> None:
     got = _rules("Проведени бяха 10 хакатона, 4 от които в училища.")
     assert [(v, c) for v, c, _ in got] == [(10, "events"), (4, "events")]
+
+
+def test_unknown_noun_is_not_sought_past_a_quote_or_a_verb() -> None:
+    assert _rules('Газопроводът "Северен поток 2" трябва да бъде пуснат.') == []
+    assert _rules("Качват до 10 килограма багаж.") == []

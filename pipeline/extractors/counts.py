@@ -434,7 +434,9 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
             return _Head(noun, k, tuple(mods))
         if allow_fallback and lx.never_counted(t.text):
             return None
-        fb = lx.fallback_noun(t.text) if allow_fallback and "\n" not in text[toks[j - 1].end:t.start] else None
+        between = text[toks[j - 1].end:t.start]
+        fb = (lx.fallback_noun(t.text) if allow_fallback and "\n" not in between and not _QUOTES & set(between)
+              else None)
         if fb is not None:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if nxt is not None and (nxt.low.rstrip(".") in lx.excl_after or lx.never_counted(nxt.text)):
