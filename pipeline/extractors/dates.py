@@ -46,6 +46,8 @@ _BLOCKING_FIELDS = ("amounts", "project_code", "procedure_code")
 _NEAR, _ADJACENT, _RIGHT, _SENTENCE_BACK, _SENTENCE_FWD = 90, 8, 40, 160, 100
 #: Around each number, how far a date holding it may reach (characters).
 _WINDOW_BACK, _WINDOW_FWD = 70, 30
+#: How far back (characters) a call's reception makes bare card labels no project period.
+_CALL_BACK = 200
 #: A date line holds at most this many characters besides its dates.
 _META_LINE_MAX = 90
 #: The publication date line must be this close to the top.
@@ -204,6 +206,9 @@ class _Cues:
     start_label: Any
     end_label: Any
     event_label: Any
+    start_label_bare: Any
+    end_label_bare: Any
+    call: Any
     deadline_label: Any
     deadline: Any
     period: Any
@@ -239,7 +244,8 @@ def _cues() -> _Cues:
     def c(p: str) -> Any:
         return regex.compile(p, flags)
 
-    label_tail = r"(?:[^\d\n:.]{0,40}:|\s*-)?\s*$"
+    # a label's tail: "Дата на приключване на проекта:", "Начало -", "Срокът за изпълнение на проекта е"
+    label_tail = r"(?:[^\d\n:.]{0,40}(?::|\s(?:е|са)(?:\s+до)?)|\s*-)?\s*$"
     return _Cues(
         rules=rs,
         start=c(_words(lx, "start_cues")),
@@ -251,6 +257,9 @@ def _cues() -> _Cues:
         start_label=c(_words(lx, "start_labels") + label_tail),
         end_label=c(_words(lx, "end_labels") + label_tail),
         event_label=c(_words(lx, "event_labels") + label_tail),
+        start_label_bare=c(_words(lx, "start_labels_bare") + label_tail),
+        end_label_bare=c(_words(lx, "end_labels_bare") + label_tail),
+        call=c(_words(lx, "call_context")),
         deadline_label=c(_words(lx, "deadline_labels") + label_tail),
         deadline=c(_words(lx, "deadline_cues")),
         period=c(_words(lx, "period_cues") + r"\s*:?\s*(?:от\s+)?$"),
@@ -437,11 +446,18 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
         return "event", None
     if cues.start_label.search(left):
         return "start", 1
-    if cues.end_label.search(left):
-        return "end", 1
+    end_label = cues.end_label.search(left)
+    deadline = cues.deadline_label.search(left) or cues.deadline.search(left)
+    if end_label and not (deadline and deadline.start() > end_label.start()):
+        return "end", 1  # "Крайният срок за изпълнение е ..." but not "Край на срока за подаване: ..."
     if cues.event_label.search(left):
         return "event", None
-    if cues.deadline_label.search(left) or cues.deadline.search(left):
+    if not deadline and not cues.call.search(text, max(0, start - _CALL_BACK), start):
+        if cues.start_label_bare.search(left):
+            return "start", 1
+        if cues.end_label_bare.search(left):
+            return "end", 1
+    if deadline:
         return "other", None
     pm = cues.prep.search(left)
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
