@@ -9,6 +9,13 @@ word in the sentence (наети → employed, обучени → trained ...), 
 same ``40 лица`` is a different statement when they were hired than when they
 were trained.
 
+A plural noun the lexicon does not know (new releases name new things) is
+still counted when the lemma table or the plural endings make it a noun and no
+exclusion lexicon (units, abstract nouns, adjectives, participles) rejects
+it; its category comes from the nearest thing cue (закупени → equipment,
+проведени → events ...) or, for nouns of people, the people cues, else
+``other`` (rule ``counts.unknown_noun_by_cue``).
+
 What merely looks like a count — money, dates and years, durations,
 percentages, ages, list numbers, labels (``Компонент 2``), codes, addresses,
 measurements, page furniture, ordinals — is excluded by the lexicons of the
