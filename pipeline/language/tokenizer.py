@@ -70,7 +70,7 @@ def bgpress_sentences(doc: Doc) -> Doc:
         return doc
     starts = sentence_starts([t.text for t in doc], [t.whitespace_ for t in doc])
     values = numpy.array([1 if b else -1 for b in starts], dtype="int64").astype("uint64").reshape(-1, 1)
-    doc.from_array([SENT_START], values)
+    doc.from_array([SENT_START], values)  # type: ignore[arg-type]
     return doc
 
 
