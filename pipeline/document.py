@@ -32,6 +32,9 @@ class Document:
     entities: list[Entity] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: values derived once per document (lower-cased text, sentence starts), each stored
+    #: with the object it was derived from so that a reassigned field is not served stale
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -70,10 +73,30 @@ class Document:
         return Mention(field_name, value, self.original[s:e], s, e, rule_id, label)
 
     # -- context helpers -------------------------------------------------
+    @property
+    def lower(self) -> str:
+        """``text.lower()``, computed once per document (extractors look up cue words in it).
+
+        >>> Document.from_text("Проект ДЕСИ").lower
+        'проект деси'
+        """
+        cached = self._cache.get("lower")
+        if cached is None or cached[0] is not self.norm.text:
+            cached = (self.norm.text, self.norm.text.lower())
+            self._cache["lower"] = cached
+        return cached[1]
+
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        """The sentence interval that holds normalised offset ``pos``."""
-        starts = [s for s, _ in self.sentences]
-        i = bisect_right(starts, pos) - 1
+        """The sentence interval that holds normalised offset ``pos``.
+
+        The sentence starts are listed once per ``sentences`` list (extractors
+        ask for many positions of one document).
+        """
+        cached = self._cache.get("starts")
+        if cached is None or cached[0] is not self.sentences:
+            cached = (self.sentences, [s for s, _ in self.sentences])
+            self._cache["starts"] = cached
+        i = bisect_right(cached[1], pos) - 1
         if i < 0:
             return (0, len(self.text))
         return self.sentences[i]

@@ -7,7 +7,10 @@ regular expression for the ``regex`` module in which ``<<name>>`` stands for
 the alternation of a lexicon, longest entry first), the name of a Python
 ``builder`` that turns a match into a value (no code in YAML), ``examples``
 (text, expected ``span`` and ``value``) and ``counterexamples`` (text that
-must not yield the field).  The test suite runs every example through the
+must not yield the field).  An optional ``requires`` lists literal strings of
+which every match holds at least one (``"@"`` for an e-mail address): a text
+that holds none of them, case-folded, is not scanned at all, which spares the
+costly patterns most documents cannot match.  The test suite runs every example through the
 full pipeline, and fails on a rule without both kinds of example.
 """
 
@@ -49,6 +52,27 @@ class Rule:
     counterexamples: tuple[Any, ...]
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     source: str = ""
+    requires: tuple[str, ...] = ()  # case-folded literals, one of which every match holds
+
+    def applies_to(self, text: str) -> bool:
+        """Whether the pattern can match ``text`` at all (False when no ``requires`` literal occurs).
+
+        >>> r = Rule("x.y", "f", "", None, "@", regex.compile("@"), (), (), requires=("@",))
+        >>> r.applies_to("без адрес"), r.applies_to("a@b.bg")
+        (False, True)
+        """
+        if not self.requires:
+            return True
+        folded = _folded(text)
+        return any(lit in folded for lit in self.requires)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
+        """``compiled.finditer`` behind the ``requires`` gate (no matches for a pattern-less rule)."""
+        if self.compiled is None or not self.applies_to(text):
+            return iter(())
+        if endpos is None:
+            return self.compiled.finditer(text, pos)  # type: ignore[no-any-return]
+        return self.compiled.finditer(text, pos, endpos)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -58,10 +82,15 @@ class RuleSet:
     lexicons: dict[str, Any]
     source: str
 
+    _by_id: dict[str, Rule] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update((r.id, r) for r in self.rules)  # extractors look rules up per document
+
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
+        hit = self._by_id.get(rule_id)
+        if hit is not None:
+            return hit
         raise RuleError(f"no rule {rule_id!r}", source=self.source)
 
     def pattern_rules(self) -> Iterator[Rule]:
@@ -70,13 +99,31 @@ class RuleSet:
     def finditer(self, text: str) -> Iterator[tuple[Rule, Any]]:
         """Every match of every pattern rule, rule by rule in file order."""
         for r in self.pattern_rules():
-            for m in r.compiled.finditer(text):
+            for m in r.finditer(text):
                 yield r, m
 
     def check_builders(self, builders: dict[str, Callable[..., Any]]) -> None:
         for r in self.rules:
             if r.builder is not None and r.builder not in builders:
                 raise RuleError(f"rule {r.id!r} names unknown builder {r.builder!r}", source=self.source)
+
+
+_FOLDED: tuple[str, str] = ("", "")  # the last text and its case-folded form
+
+
+def _folded(text: str) -> str:
+    """``text.casefold()``, remembered for the last text (rules gate the same document in turn).
+
+    One tuple read and one tuple write, so threads sharing it never see a
+    text paired with another text's folding.
+    """
+    global _FOLDED
+    last = _FOLDED
+    if last[0] is text:
+        return last[1]
+    folded = text.casefold()
+    _FOLDED = (text, folded)
+    return folded
 
 
 def lexicon_alternation(entries: Any) -> str:
@@ -129,6 +176,15 @@ def load_ruleset(name: str) -> RuleSet:
                 compiled = regex.compile(expanded, flags)
             except regex.error as exc:
                 raise RuleError(f"rule {rid!r}: bad pattern: {exc}", source=str(path)) from exc
+        requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
+        if requires:
+            if compiled is None or not all(requires):
+                raise RuleError(f"rule {rid!r}: requires needs a pattern and non-empty literals", source=str(path))
+            for ex in raw.get("examples") or ():
+                text = str(ex.get("text", "")) if isinstance(ex, dict) else str(ex)
+                if not any(lit in text.casefold() for lit in requires):
+                    raise RuleError(f"rule {rid!r}: example without any of requires {list(requires)}: {text!r}",
+                                    source=str(path))
         rules.append(
             Rule(
                 id=rid,
@@ -141,6 +197,7 @@ def load_ruleset(name: str) -> RuleSet:
                 counterexamples=tuple(raw.get("counterexamples") or ()),
                 options=dict(raw.get("options") or {}),
                 source=str(path),
+                requires=requires,
             )
         )
     return RuleSet(name=name, rules=tuple(rules), lexicons=lexicons, source=str(path))

@@ -108,7 +108,7 @@ def scan_codes(text: str) -> tuple[IsunCode, ...]:
     ['BG05M9OP001-2.023']
     """
     out: list[IsunCode] = []
-    for m in _rules().rule("codes.isun_code").compiled.finditer(text):
+    for m in _rules().rule("codes.isun_code").finditer(text):
         prefix = canonical_code(m.group("prefix"))
         if m.group("old"):
             procedure = prefix + canonical_code(m.group("old"))
@@ -132,7 +132,7 @@ def _project_key(code: str) -> str:
 def _contract_numbers(doc: Document) -> list[tuple[int, int, str]]:
     rule = _rules().rule("codes.contract_number")
     out = []
-    for m in rule.compiled.finditer(doc.text):
+    for m in rule.finditer(doc.text):
         num = m.group("num")
         if len(num) < 3 or not any(ch.isdigit() for ch in num) or num.upper().startswith("BG"):
             continue

@@ -168,7 +168,7 @@ def _programme_hits(text: str) -> list[_Hit]:
         if pid:
             hits.append(_Hit(c.start, c.prefix_end, pid, "fixed", None, "programmes.code_prefix"))
     names = _table("programme_names")
-    for m in rs.rule("programmes.head_name").compiled.finditer(text):
+    for m in rs.rule("programmes.head_name").finditer(text):
         head = _key(m.group("head"))
         name = _key(m.group("name"))
         if head.endswith(" за") and name not in _table("za_names"):
@@ -183,23 +183,23 @@ def _programme_hits(text: str) -> list[_Hit]:
             years = after.group("years") if after else None
         hits.append(_Hit(m.start(), m.end(), str(target), kind, years, "programmes.head_name"))
     abbr = _table("abbreviations")
-    for m in rs.rule("programmes.abbreviation").compiled.finditer(text):
+    for m in rs.rule("programmes.abbreviation").finditer(text):
         key = _key(m.group("abbr"))
         after = _years_after().match(text, m.end())
         hits.append(_Hit(m.start(), m.end(), str(abbr.get(key, "OTHER")), "op",
                          after.group("years") if after else None, "programmes.abbreviation"))
     others = _table("other_names")
-    for m in rs.rule("programmes.other_name").compiled.finditer(text):
+    for m in rs.rule("programmes.other_name").finditer(text):
         key = _key(m.group("other"))
         if not _overlaps(m.start(), m.end(), [(h.start, h.end) for h in hits]):
             hits.append(_Hit(m.start(), m.end(), str(others.get(key, "OTHER")), "fixed", None, "programmes.other_name"))
-    for m in rs.rule("programmes.list").compiled.finditer(text):
+    for m in rs.rule("programmes.list").finditer(text):
         for q in regex.finditer(r'"([^"\n]{2,80})"', m.group("list")):
             s, e = m.start("list") + q.start(1), m.start("list") + q.end(1)
             if _overlaps(s, e, [(h.start, h.end) for h in hits]):
                 continue
             hits.append(_Hit(s, e, _lookup_name(q.group(1)) or "OTHER", "list", None, "programmes.list"))
-    for m in rs.rule("programmes.other_generic").compiled.finditer(text):
+    for m in rs.rule("programmes.other_generic").finditer(text):
         if _overlaps(m.start(), m.end(), [(h.start, h.end) for h in hits]):
             continue
         quoted = regex.search(r'"([^"\n]+)"', m.group(0))
@@ -214,7 +214,7 @@ def _fund_mentions(doc: Document) -> list[Mention]:
     out: list[Mention] = []
     for rule_id, lex in (("programmes.fund", "fund_names"), ("programmes.fund_abbreviation", "fund_abbreviations")):
         table = _table(lex)
-        for m in rs.rule(rule_id).compiled.finditer(doc.text):
+        for m in rs.rule(rule_id).finditer(doc.text):
             fid = table.get(_key(m.group("fund")))
             if fid:
                 out.append(doc.mention("funds", fid, m.start(), m.end(), rule_id))

@@ -86,7 +86,7 @@ def closing_quote(doc: Document, open_idx: int) -> int | None:
 
 def _quoted(doc: Document) -> list[_Candidate]:
     out = []
-    for m in _rules().rule("title.quoted_after_cue").compiled.finditer(doc.text):
+    for m in _rules().rule("title.quoted_after_cue").finditer(doc.text):
         o = m.start("open")
         close = closing_quote(doc, o)
         if close is None:
@@ -103,7 +103,7 @@ def _quoted(doc: Document) -> list[_Candidate]:
 
 def _label_lines(doc: Document) -> list[_Candidate]:
     out = []
-    for m in _rules().rule("title.label_line").compiled.finditer(doc.text):
+    for m in _rules().rule("title.label_line").finditer(doc.text):
         s, e = m.span("title")
         if doc.text[s] == '"' and doc.text[e - 1] == '"' and e - s > 2:
             s, e = s + 1, e - 1
@@ -114,7 +114,7 @@ def _label_lines(doc: Document) -> list[_Candidate]:
 def _caps_headlines(doc: Document) -> list[_Candidate]:
     out = []
     text = doc.text
-    for m in _rules().rule("title.caps_headline").compiled.finditer(text):
+    for m in _rules().rule("title.caps_headline").finditer(text):
         ls = text.rfind("\n", 0, m.start()) + 1
         line = text[ls : m.end()]
         letters = [c for c in line if c.isalpha()]

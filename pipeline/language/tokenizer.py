@@ -34,18 +34,22 @@ def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
     sentence start; a newline always does; a prefix abbreviation never does.
     """
     starts = [False] * len(texts)
-    for i in range(len(texts)):
-        if i == 0:
-            starts[0] = True
-            continue
+    if not texts:
+        return starts
+    starts[0] = True
+    for i in range(1, len(texts)):
         prev = texts[i - 1]
-        first = texts[i][:1]
-        start = False
+        # most tokens follow a word: no newline, no final punctuation, so no decision to make
         if "\n" in prev or "\n" in spaces[i - 1]:
-            start = True
-        elif prev in ("!", "?", "…"):
+            starts[i] = True
+            continue
+        last = prev[-1:]
+        if last not in _FINAL:
+            continue
+        first = texts[i][:1]
+        if prev in ("!", "?", "…"):
             start = first.isupper() or first in "\"'(" or first.isdigit()
-        elif prev.endswith("."):
+        elif last == ".":
             word = prev if prev != "." else (texts[i - 2] + "." if i >= 2 else ".")
             key = word.lower()
             if key in _PREFIX:
@@ -58,8 +62,14 @@ def sentence_starts(texts: list[str], spaces: list[str]) -> list[bool]:
                 start = first.isupper()
             else:
                 start = first.isupper() or first in "\"'(" or first.isdigit()
+        else:
+            continue
         starts[i] = start
     return starts
+
+
+#: Last characters of a token after which a sentence may end (``!``, ``?``, ``…`` alone, or ``.``).
+_FINAL = frozenset("!?….")
 
 
 @Language.component("bgpress_sentences")
@@ -68,7 +78,12 @@ def bgpress_sentences(doc: Doc) -> Doc:
     token re-checks the whole document's annotation each time)."""
     if not len(doc):
         return doc
-    starts = sentence_starts([t.text for t in doc], [t.whitespace_ for t in doc])
+    texts: list[str] = []
+    spaces: list[str] = []
+    for t in doc:  # one pass: every access creates a Token object
+        texts.append(t.text)
+        spaces.append(t.whitespace_)
+    starts = sentence_starts(texts, spaces)
     values = numpy.array([1 if b else -1 for b in starts], dtype="int64").astype("uint64").reshape(-1, 1)
     doc.from_array([SENT_START], values)  # type: ignore[arg-type]
     return doc

@@ -1,0 +1,70 @@
+"""The ``requires`` gate of the rule engine: a rule whose literals are all absent is not scanned.
+
+A wrong gate would silently drop matches, so besides the mechanics this checks,
+for every gated rule, that each match of its pattern on the corpus holds one
+of its literals (the property the gate relies on).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline.errors import RuleError
+from pipeline.rules import Rule, load_ruleset, rule_files
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rule(requires: tuple[str, ...]) -> Rule:
+    return Rule("t.email", "contacts.emails", "", None, r"\w+@\w+", regex.compile(r"\w+@\w+"), (), (),
+                requires=requires)
+
+
+def test_gate_skips_text_without_literal() -> None:
+    r = _rule(("@",))
+    assert not r.applies_to("Няма адрес тук.")
+    assert list(r.finditer("Няма адрес тук.")) == []
+    assert [m.group() for m in r.finditer("пишете на ivan@obshtina")] == ["ivan@obshtina"]
+
+
+def test_gate_is_case_folded() -> None:
+    r = Rule("t.fund", "funds", "", None, "Фонд", regex.compile("фонд", regex.IGNORECASE), (), (), requires=("фонд",))
+    assert [m.group() for m in r.finditer("по ЕВРОПЕЙСКИЯ СОЦИАЛЕН ФОНД")] == ["ФОНД"]
+
+
+def test_ungated_rule_scans_everything() -> None:
+    r = _rule(())
+    assert r.applies_to("") and [m.group() for m in r.finditer("a@b")] == ["a@b"]
+
+
+def test_example_without_literal_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.rules as rules
+
+    (tmp_path / "gate.yaml").write_text(
+        "rules:\n  - id: gate.x\n    field: f\n    pattern: 'a@b'\n    requires: ['@']\n"
+        "    examples:\n      - text: без маймунка\n", encoding="utf-8")
+    monkeypatch.setattr(rules, "RULES_DIR", tmp_path)
+    rules.load_ruleset.cache_clear()
+    try:
+        with pytest.raises(RuleError):
+            rules.load_ruleset("gate")
+    finally:
+        rules.load_ruleset.cache_clear()
+
+
+def _gated() -> list[Rule]:
+    return [r for f in rule_files() for r in load_ruleset(f.stem).rules if r.requires]
+
+
+@pytest.mark.parametrize("rule", _gated(), ids=lambda r: r.id)
+def test_every_match_holds_a_required_literal(rule: Rule) -> None:
+    from pipeline.textnorm import normalise
+
+    texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    texts += [str(ex.get("text", "")) for ex in rule.examples if isinstance(ex, dict)]
+    for text in texts:
+        for m in rule.compiled.finditer(text):
+            assert any(lit in m.group().casefold() for lit in rule.requires), (rule.id, m.group())
