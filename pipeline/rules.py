@@ -53,6 +53,11 @@ class Rule:
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     source: str = ""
     requires: tuple[str, ...] = ()  # case-folded literals, one of which every match holds
+    #: for a case-insensitive pattern that begins with a lexicon: the case-folded first
+    #: words of its entries; found with ``str.find`` in the case-folded text, they are
+    #: the only positions where the pattern can start (a case-insensitive alternation
+    #: scanned at every position is the costliest thing the rules do)
+    starts: tuple[str, ...] | None = None
 
     def applies_to(self, text: str) -> bool:
         """Whether the pattern can match ``text`` at all (False when no ``requires`` literal occurs).
@@ -66,10 +71,49 @@ class Rule:
         folded = _folded(text)
         return any(lit in folded for lit in self.requires)
 
+    def _from_starts(self, text: str, pos: int, endpos: int) -> list[Any] | None:
+        """The matches of ``finditer``, trying the pattern only where a lexicon entry starts.
+
+        ``finditer`` yields, from the end of the last match on, the leftmost
+        position where the pattern matches; trying the candidate positions in
+        order gives the same matches when every match starts at a candidate.
+        That holds when case folding keeps every character one character long
+        (else offsets would shift: None, scan the usual way); an empty match
+        (never in a rule) also gives None.
+        """
+        folded = _folded(text)
+        if len(folded) != len(text):
+            return None
+        out: list[Any] = []
+        last = pos
+        match = self.compiled.match
+        assert self.starts is not None
+        candidates: set[int] = set()
+        for word in self.starts:
+            i = folded.find(word, pos, endpos)
+            while i >= 0:
+                candidates.add(i)
+                i = folded.find(word, i + 1, endpos)
+        for s in sorted(candidates):
+            if s < last:
+                continue
+            m = match(text, s, endpos)
+            if m is None:
+                continue
+            if m.end() == s:
+                return None
+            out.append(m)
+            last = m.end()
+        return out
+
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
         """``compiled.finditer`` behind the ``requires`` gate (no matches for a pattern-less rule)."""
         if self.compiled is None or not self.applies_to(text):
             return iter(())
+        if self.starts is not None:
+            found = self._from_starts(text, pos, len(text) if endpos is None else endpos)
+            if found is not None:
+                return iter(found)
         if endpos is None:
             return self.compiled.finditer(text, pos)  # type: ignore[no-any-return]
         return self.compiled.finditer(text, pos, endpos)  # type: ignore[no-any-return]
@@ -126,6 +170,34 @@ def _folded(text: str) -> str:
     return folded
 
 
+#: A pattern whose match begins with an entry of a lexicon: an optional ``(?<!\w)``,
+#: an optional opening named group, then ``<<name>>``.
+_LEXICON_LEAD = regex.compile(r"(?:\(\?<!(?:\\w|\[\\w\])\))?(?:\(\?P<\w+>)?<<(\w+)>>")
+
+
+def _first_words(entries: Any) -> tuple[str, ...] | None:
+    """The case-folded first words of a lexicon's entries, none of which begins with another.
+
+    A match of the lexicon at a position has one of them there in the
+    case-folded text (a space in an entry matches any whitespace, so the
+    word ends at it).  None for an empty lexicon, or when a word is shorter
+    than two characters (``с``: candidates everywhere, slower than the scan).
+
+    >>> _first_words(["Оперативна програма", "ОП", "Оперативната програма", "План"])
+    ('оп', 'план')
+    >>> _first_words(["с името", "наречен"]) is None
+    True
+    """
+    words = sorted({str(e).casefold().split(" ")[0] for e in entries})
+    if not words or any(len(w) < 2 for w in words):
+        return None
+    kept: list[str] = []
+    for w in words:  # sorted: a word's shorter prefixes come before it
+        if not any(w.startswith(k) for k in kept):
+            kept.append(w)
+    return tuple(kept)
+
+
 def lexicon_alternation(entries: Any) -> str:
     """``(?:a|b|c)`` of a lexicon's entries (keys of a mapping), longest first, escaped."""
     if isinstance(entries, dict):
@@ -176,6 +248,10 @@ def load_ruleset(name: str) -> RuleSet:
                 compiled = regex.compile(expanded, flags)
             except regex.error as exc:
                 raise RuleError(f"rule {rid!r}: bad pattern: {exc}", source=str(path)) from exc
+        starts = None
+        lead = _LEXICON_LEAD.match(pattern.strip()) if pattern and not raw.get("case_sensitive") else None
+        if lead is not None and lead.group(1) in lexicons:
+            starts = _first_words(lexicons[lead.group(1)])
         requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
         if requires:
             if compiled is None or not all(requires):
@@ -198,6 +274,7 @@ def load_ruleset(name: str) -> RuleSet:
                 options=dict(raw.get("options") or {}),
                 source=str(path),
                 requires=requires,
+                starts=starts,
             )
         )
     return RuleSet(name=name, rules=tuple(rules), lexicons=lexicons, source=str(path))

@@ -68,3 +68,24 @@ def test_every_match_holds_a_required_literal(rule: Rule) -> None:
     for text in texts:
         for m in rule.compiled.finditer(text):
             assert any(lit in m.group().casefold() for lit in rule.requires), (rule.id, m.group())
+
+
+def _variants(text: str) -> list[str]:
+    """The text as written, upper-cased, title-cased, and with a character that folds to two."""
+    return [text, text.upper(), text.title(), "Straße " + text]
+
+
+@pytest.mark.parametrize("rule", [r for f in rule_files() for r in load_ruleset(f.stem).rules if r.starts is not None],
+                         ids=lambda r: r.id)
+def test_lexicon_start_scan_equals_plain_scan(rule: Rule) -> None:
+    """Trying the pattern only where a lexicon entry starts yields exactly ``compiled.finditer``."""
+    from pipeline.textnorm import normalise
+
+    texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    texts += [str(ex.get("text", "")) for ex in rule.examples if isinstance(ex, dict)]
+    for text in (v for t in texts for v in _variants(t)):
+        want = [(m.span(), m.groups()) for m in rule.compiled.finditer(text)]
+        assert [(m.span(), m.groups()) for m in rule.finditer(text)] == want, rule.id
+        if len(text) > 40:
+            want = [(m.span(), m.groups()) for m in rule.compiled.finditer(text, 10, len(text) - 10)]
+            assert [(m.span(), m.groups()) for m in rule.finditer(text, 10, len(text) - 10)] == want, rule.id
