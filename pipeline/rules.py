@@ -170,9 +170,91 @@ def _folded(text: str) -> str:
     return folded
 
 
-#: A pattern whose match begins with an entry of a lexicon: an optional ``(?<!\w)``,
-#: an optional opening named group, then ``<<name>>``.
-_LEXICON_LEAD = regex.compile(r"(?:\(\?<!(?:\\w|\[\\w\])\))?(?:\(\?P<\w+>)?<<(\w+)>>")
+_LEAD_LEXICON = regex.compile(r"\(\?(?:P<\w+>|i?:)<<(\w+)>>\)|<<(\w+)>>")
+
+
+def _lexicon_lead(pattern: str) -> str | None:
+    """The lexicon an entry of which begins every match of ``pattern``, or None.
+
+    Accepted: zero-width assertions (``\\m``, ``\\b``, look-behinds), then
+    ``<<name>>`` alone or as the whole of a group, not optional, and no ``|``
+    outside parentheses.  Anything the check cannot read (verbose mode,
+    comments, nested sets) gives None, which only costs speed.
+
+    >>> _lexicon_lead(r"(?<![\\w.-])(?P<mon><<months>>)(?!\\w)"), _lexicon_lead(r"\\m<<relative>>\\s")
+    ('months', 'relative')
+    >>> _lexicon_lead(r"(?P<x><<a>>)?b"), _lexicon_lead(r"<<a>>|b"), _lexicon_lead(r"(?P<x><<a>>|b)")
+    (None, None, None)
+    """
+    p = pattern.strip()
+    if "(?x" in p or "(?#" in p or not _no_top_level_bar(p):
+        return None
+    i = 0
+    while True:
+        if p.startswith(("\\m", "\\b"), i):
+            i += 2
+        elif p.startswith(("(?<!", "(?<="), i):
+            j = _group_end(p, i)
+            if j is None:
+                return None
+            i = j
+        else:
+            break
+    m = _LEAD_LEXICON.match(p, i)
+    if m is None or p[m.end():m.end() + 1] in ("?", "*", "{"):
+        return None
+    return m.group(1) or m.group(2)
+
+
+def _scan(p: str) -> Iterator[tuple[int, int]]:
+    """(position, parenthesis depth) of every ``(``, ``)`` and ``|`` outside escapes and sets;
+    raises ValueError on a set that holds ``[`` (a nested set of VERSION1, not read here)."""
+    depth = 0
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            if p[j:j + 1] == "^":
+                j += 1
+            if p[j:j + 1] == "]":
+                j += 1
+            while j < len(p) and p[j] != "]":
+                if p[j] == "[":
+                    raise ValueError("nested set")
+                j += 2 if p[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+            yield i, depth
+        elif c == ")":
+            yield i, depth
+            depth -= 1
+        elif c == "|":
+            yield i, depth
+        i += 1
+
+
+def _no_top_level_bar(p: str) -> bool:
+    try:
+        return not any(p[i] == "|" and d == 0 for i, d in _scan(p))
+    except ValueError:
+        return False
+
+
+def _group_end(p: str, start: int) -> int | None:
+    """The index after the ``)`` that closes the group opened at ``start``."""
+    try:
+        for i, d in _scan(p[start:]):
+            if p[start + i] == ")" and d == 1:
+                return start + i + 1
+    except ValueError:
+        return None
+    return None
 
 
 def _first_words(entries: Any) -> tuple[str, ...] | None:
@@ -249,9 +331,11 @@ def load_ruleset(name: str) -> RuleSet:
             except regex.error as exc:
                 raise RuleError(f"rule {rid!r}: bad pattern: {exc}", source=str(path)) from exc
         starts = None
-        lead = _LEXICON_LEAD.match(pattern.strip()) if pattern and not raw.get("case_sensitive") else None
-        if lead is not None and lead.group(1) in lexicons:
-            starts = _first_words(lexicons[lead.group(1)])
+        lead = _lexicon_lead(pattern) if pattern else None
+        if lead is not None and raw.get("case_sensitive") and f"(?i:<<{lead}>>)" not in pattern:
+            lead = None  # a case-sensitive lexicon is scanned fast enough already
+        if lead is not None and lead in lexicons:
+            starts = _first_words(lexicons[lead])
         requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
         if requires:
             if compiled is None or not all(requires):
