@@ -326,7 +326,7 @@ def _atoms(text: str, cues: _Cues) -> list[Atom]:
         anchor = rule.options.get("anchor")
         spans = windows[anchor] if anchor else [(0, len(text))]
         for ws, we in spans:
-            for m in rule.compiled.finditer(text, ws, we):
+            for m in rule.finditer(text, ws, we):
                 key = (rule.id, m.start(), m.end())
                 if key in seen:
                     continue

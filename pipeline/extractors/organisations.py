@@ -526,7 +526,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
         builder = _BUILDERS.get(rule.builder or "")
         if builder is None:
             continue
-        for m in rule.compiled.finditer(doc.text):
+        for m in rule.finditer(doc.text):
             cands = builder(doc, rule, m)
             (bens if rule.field == "beneficiary" else parts).extend(cands)
     bens.sort(key=lambda c: (c[0], c[1]))
