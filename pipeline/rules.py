@@ -58,6 +58,9 @@ class Rule:
     #: the only positions where the pattern can start (a case-insensitive alternation
     #: scanned at every position is the costliest thing the rules do)
     starts: tuple[str, ...] | None = None
+    #: ``lead_run: {literal: "@", chars: '[\\w.+-]'}`` in YAML: every match starts where the run of
+    #: ``chars`` before an occurrence of ``literal`` starts (declared, and tested on the corpus)
+    lead_run: tuple[str, Any] | None = None
 
     def applies_to(self, text: str) -> bool:
         """Whether the pattern can match ``text`` at all (False when no ``requires`` literal occurs).
@@ -74,19 +77,13 @@ class Rule:
     def _from_starts(self, text: str, pos: int, endpos: int) -> list[Any] | None:
         """The matches of ``finditer``, trying the pattern only where a lexicon entry starts.
 
-        ``finditer`` yields, from the end of the last match on, the leftmost
-        position where the pattern matches; trying the candidate positions in
-        order gives the same matches when every match starts at a candidate.
-        That holds when case folding keeps every character one character long
-        (else offsets would shift: None, scan the usual way); an empty match
-        (never in a rule) also gives None.
+        That every match starts at a candidate holds when case folding keeps
+        every character one character long (else offsets would shift: None,
+        scan the usual way).
         """
         folded = _folded(text)
         if len(folded) != len(text):
             return None
-        out: list[Any] = []
-        last = pos
-        match = self.compiled.match
         assert self.starts is not None
         candidates: set[int] = set()
         for word in self.starts:
@@ -94,7 +91,35 @@ class Rule:
             while i >= 0:
                 candidates.add(i)
                 i = folded.find(word, i + 1, endpos)
-        for s in sorted(candidates):
+        return self._at(text, sorted(candidates), pos, endpos)
+
+    def _from_lead_run(self, text: str, pos: int, endpos: int) -> list[Any] | None:
+        """The matches of ``finditer`` for a rule with ``lead_run``: tried only at the start
+        of the run of ``chars`` before each ``literal`` (the local part before an ``@``)."""
+        assert self.lead_run is not None
+        literal, chars = self.lead_run
+        candidates: list[int] = []
+        i = text.find(literal, pos, endpos)
+        while i >= 0:
+            s = i
+            while s > 0 and chars.match(text, s - 1):
+                s -= 1
+            candidates.append(s)
+            i = text.find(literal, i + 1, endpos)
+        return self._at(text, sorted(set(candidates)), pos, endpos)
+
+    def _at(self, text: str, candidates: list[int], pos: int, endpos: int) -> list[Any] | None:
+        """Try the pattern at sorted candidate positions as ``finditer`` would.
+
+        ``finditer`` yields, from the end of the last match on, the leftmost
+        position where the pattern matches; trying the candidates in order
+        gives the same matches when every match starts at a candidate.  An
+        empty match (never in a rule) gives None: scan the usual way.
+        """
+        out: list[Any] = []
+        last = pos
+        match = self.compiled.match
+        for s in candidates:
             if s < last:
                 continue
             m = match(text, s, endpos)
@@ -110,8 +135,10 @@ class Rule:
         """``compiled.finditer`` behind the ``requires`` gate (no matches for a pattern-less rule)."""
         if self.compiled is None or not self.applies_to(text):
             return iter(())
-        if self.starts is not None:
-            found = self._from_starts(text, pos, len(text) if endpos is None else endpos)
+        if self.starts is not None or self.lead_run is not None:
+            end = len(text) if endpos is None else endpos
+            found = (self._from_lead_run(text, pos, end) if self.lead_run is not None
+                     else self._from_starts(text, pos, end))
             if found is not None:
                 return iter(found)
         if endpos is None:
@@ -336,6 +363,15 @@ def load_ruleset(name: str) -> RuleSet:
             lead = None  # a case-sensitive lexicon is scanned fast enough already
         if lead is not None and lead in lexicons:
             starts = _first_words(lexicons[lead])
+        lead_run = None
+        if raw.get("lead_run"):
+            lr = raw["lead_run"]
+            try:
+                lead_run = (str(lr["literal"]), regex.compile(str(lr["chars"]), compiled.flags if compiled else 0))
+            except (KeyError, TypeError, regex.error) as exc:
+                raise RuleError(f"rule {rid!r}: lead_run needs literal and chars: {exc}", source=str(path)) from exc
+            if not lead_run[0] or compiled is None:
+                raise RuleError(f"rule {rid!r}: lead_run needs a pattern and a literal", source=str(path))
         requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
         if requires:
             if compiled is None or not all(requires):
@@ -359,6 +395,7 @@ def load_ruleset(name: str) -> RuleSet:
                 source=str(path),
                 requires=requires,
                 starts=starts,
+                lead_run=lead_run,
             )
         )
     return RuleSet(name=name, rules=tuple(rules), lexicons=lexicons, source=str(path))
