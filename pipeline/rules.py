@@ -7,7 +7,9 @@ regular expression for the ``regex`` module in which ``<<name>>`` stands for
 the alternation of a lexicon, longest entry first), the name of a Python
 ``builder`` that turns a match into a value (no code in YAML), ``examples``
 (text, expected ``span`` and ``value``) and ``counterexamples`` (text that
-must not yield the field).  An optional ``requires`` lists literal strings of
+must not yield the field).  An optional ``starts_with`` (literals, ``<<lexicon>>``)
+names where every match starts, derived by itself for a pattern that begins
+with a lexicon; the pattern is then tried only there.  An optional ``requires`` lists literal strings of
 which every match holds at least one (``"@"`` for an e-mail address): a text
 that holds none of them, case-folded, is not scanned at all, which spares the
 costly patterns most documents cannot match.  The test suite runs every example through the
@@ -307,6 +309,25 @@ def _first_words(entries: Any) -> tuple[str, ...] | None:
     return tuple(kept)
 
 
+def _declared_starts(items: Any, lexicons: dict[str, Any], rid: str, source: str) -> tuple[str, ...] | None:
+    """The ``starts_with`` of a rule: literals, and ``<<name>>`` for a lexicon's first words.
+
+    Declared where the pattern does not show it (an alternation of cues):
+    every match starts at one of them, case-folded.  The test suite checks
+    the rule's matches on the corpus against the plain scan.
+    """
+    words: list[str] = []
+    for item in items:
+        m = _PLACEHOLDER.fullmatch(str(item))
+        if m is None:
+            words.append(str(item))
+            continue
+        if m.group(1) not in lexicons:
+            raise RuleError(f"rule {rid!r}: starts_with names unknown lexicon {item}", source=source)
+        words.extend(lexicons[m.group(1)])
+    return _first_words(words)
+
+
 def lexicon_alternation(entries: Any) -> str:
     """``(?:a|b|c)`` of a lexicon's entries (keys of a mapping), longest first, escaped."""
     if isinstance(entries, dict):
@@ -363,6 +384,8 @@ def load_ruleset(name: str) -> RuleSet:
             lead = None  # a case-sensitive lexicon is scanned fast enough already
         if lead is not None and lead in lexicons:
             starts = _first_words(lexicons[lead])
+        if raw.get("starts_with"):
+            starts = _declared_starts(raw["starts_with"], lexicons, rid, str(path))
         lead_run = None
         if raw.get("lead_run"):
             lr = raw["lead_run"]

@@ -73,7 +73,8 @@ def test_every_match_holds_a_required_literal(rule: Rule) -> None:
 def _variants(text: str) -> list[str]:
     """The text as written, upper-cased, title-cased, and with a character that folds to two."""
     return [text, text.upper(), text.title(), "Straße " + text,
-            text + " Пишете на ivan.petrov@obshtina-test.bg, a@b.c или x.y+z@mail-1.example.org."]
+            text + " Пишете на ivan.petrov@obshtina-test.bg, a@b.c или x.y+z@mail-1.example.org.",
+            text + " Тел.: 0888 123 456, +359 2 981 23 45; GSM 0899111222 или 00359 88 123 4567."]
 
 
 @pytest.mark.parametrize("rule", [r for f in rule_files() for r in load_ruleset(f.stem).rules
