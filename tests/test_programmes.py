@@ -28,7 +28,7 @@ def test_prefixes_and_periods() -> None:
 
 def test_order_of_first_mention_including_code_prefix() -> None:
     rec = extract(
-        "Проект BG05M9OP001-2.056-0011 се финансира по ОП „Наука и образование за интелигентен растеж“ "
+        "Проект BG05M9OP001-2.056-0142 се финансира по ОП „Наука и образование за интелигентен растеж“ "
         "и по ОП „Развитие на човешките ресурси“."
     )
     assert rec.programmes == ("OPHRD-2014", "OPSESG-2014")

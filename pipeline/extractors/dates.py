@@ -367,7 +367,7 @@ def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues)
     """The page's own date line: nothing but dates, times, weekdays and page furniture.
 
     The line may also run on after a sentence (``... Showcase. Последна
-    актуализация: 06:18 | 11.09.22 г``): then the part after the sentence is judged.
+    актуализация: 14:05 | 03.10.23 г``): then the part after the sentence is judged.
     """
     if atom.header:
         return True

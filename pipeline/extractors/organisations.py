@@ -103,10 +103,10 @@ def normalise_org_name(surface: str, *, indefinite: bool = True) -> str:
     country, and (``indefinite``) turns a definite first word indefinite, as
     the beneficiary is recorded; partners keep their article as written.
 
-    >>> normalise_org_name("Местна инициативна рибарска група /МИРГ/ – Поморие")
-    'Местна инициативна рибарска група – Поморие'
-    >>> normalise_org_name("Националното сдружение на работодателите")
-    'Национално сдружение на работодателите'
+    >>> normalise_org_name("Местна инициативна рибарска група /МИРГ/ – Несебър")
+    'Местна инициативна рибарска група – Несебър'
+    >>> normalise_org_name("Националното сдружение на социалните предприятия")
+    'Национално сдружение на социалните предприятия'
     """
     lx = _lex()
     s = _PARENS.sub("", surface)
@@ -341,7 +341,7 @@ def _clean_item(
         s = pm.end()
     if regex.match(r"чрез\s", text[s:e]):
         return None, head, True
-    # a lower-case adjective before a head: `украинската община Болград`
+    # a lower-case adjective before a head: `молдовската община Тараклия`
     if not lx.org_head.match(text, s):
         for am in (regex.match(r"\p{Ll}[\p{L}-]*\s+", text[s:e]), regex.match(r"(?:\p{Ll}[\p{L}-]*\s+){2}", text[s:e])):
             if am and lx.org_head.match(text, s + am.end()):
