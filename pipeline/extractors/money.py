@@ -268,7 +268,14 @@ def build_words(m: Any) -> Built | None:
     cur = _currency(m.group("currency"))
     if value is None or cur is None:
         return None
-    return Built(Decimal(value), cur)
+    amount = Decimal(value)
+    cents_text = m.groupdict().get("cents")
+    if cents_text:
+        # a restatement in words keeps the stotinki, so it equals the figure it spells out
+        cents = int(cents_text) if cents_text.isdigit() else parse_number_words(cents_text)
+        if cents is not None and 0 <= cents < 100:
+            amount += Decimal(int(cents)) / 100
+    return Built(amount, cur)
 
 
 def build_list(m: Any) -> Built | None:
