@@ -343,6 +343,11 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
     if value is None:
         return None
     j, end = i + 1, t.end
+    # `48-те общини`: the definite article glued to a figure belongs to it
+    if (t.kind == "num" and j + 1 < len(toks) and toks[j].text == "-" and toks[j].start == end
+            and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.ordinal_ok):
+        end = toks[j + 1].end
+        j += 2
     if j < len(toks) and toks[j].low in lx.mult_values and toks[j].kind in ("word", "nw"):
         value *= lx.mult_values[toks[j].low]
         end = toks[j].end
@@ -351,6 +356,9 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
             end = toks[j].end
             j += 1
     return _Num(i, j, value, t.start, end, t.kind)
+
+
+_CLOSING_QUOTES = frozenset('"“”»')
 
 
 def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
@@ -370,6 +378,9 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
             return True
         if p.low == "на" and t.low == "сто":
             return True
+    # the end of a quoted name: НЧ "Обединение - 1869", СУ "Христо Ботев 2"
+    if after[:1] in _CLOSING_QUOTES:
+        return True
     # list numbering at a line start: "1." / "2)"
     line_start = text.rfind("\n", 0, t.start) + 1
     if not text[line_start:t.start].strip() and after[:1] in (".", ")") and t.kind == "num":
@@ -646,6 +657,8 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
             if head.noun.category in ("thing", "person"):
                 if n.value < 2:  # a plural noun after 0 or 1 is page furniture or a mismatch
                     continue
+                if text.endswith("-те", n.start, n.end):
+                    continue  # `27-те регионални служби`: a known whole, named, not counted
                 rule = "counts.unknown_noun_by_cue"
             elif head.noun.category == "people" and rule == "counts.figure_noun":
                 rule = "counts.people_by_cue"
