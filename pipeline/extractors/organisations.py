@@ -57,11 +57,13 @@ class _Lex:
     plural: Any
     plural_map: dict[str, str]
     countries: frozenset[str]
+    descriptor: Any
     definite: tuple[tuple[str, str], ...]
     connectors: Any
     abbreviations: frozenset[str]
     subject_gap: Any
     plural_quantifiers: frozenset[str]
+    works_subjects: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +78,8 @@ def _lex() -> _Lex:
         plural=regex.compile(rf"{lexicon_alternation(lx['plural_heads'])}\s+", regex.I | regex.V1),
         plural_map=plural_map,
         countries=frozenset(c.casefold() for c in lx["countries"]),
+        descriptor=regex.compile(r"(?:\p{Ll}[\p{L}-]*\s+){0,2}?" + lexicon_alternation(lx["partner_descriptors"])
+                                 + r"\s+(?=[\p{Lu}\"])", regex.V1),
         definite=tuple(sorted(((k, v) for k, v in lx["definite_to_indefinite"].items()), key=lambda kv: -len(kv[0]))),
         connectors=regex.compile(rf"^(?:{lexicon_alternation(lx['list_connectors'])})\s+", regex.I | regex.V1),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
@@ -84,6 +88,7 @@ def _lex() -> _Lex:
             regex.I | regex.V1,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
+        works_subjects=frozenset(w.casefold() for w in lx["works_subjects"]),
     )
 
 
@@ -228,7 +233,19 @@ def _beneficiary(doc: Document, rule: Rule, org: OrgSpan | None, anchor: int) ->
     return [(prio, org.start, doc.mention("beneficiary", value, org.start, org.end, rule.id))]
 
 
+def _about_works(doc: Document, pos: int) -> bool:
+    """The sentence before ``pos`` names works or a supply (``Строителните работи ще бъдат
+    изпълнени от X ЕООД``): whoever does them is a contractor, not the beneficiary."""
+    start = doc.sentence_of(pos)[0]
+    words = regex.findall(r"\p{L}[\p{L}-]*", doc.text[start:pos].casefold())
+    if any(w.startswith("проект") for w in words):
+        return False  # `Проектът за ремонт ... се изпълнява от`: the project's own doer
+    return any(w in _lex().works_subjects for w in words)
+
+
 def _b_org_after(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    if rule.options.get("not_for_works") and _about_works(doc, m.start()):
+        return []
     org = org_after(doc, m.end(), strict=bool(rule.options.get("strict")),
                     municipal_only=bool(rule.options.get("municipal_only")))
     return _beneficiary(doc, rule, org, m.end())
@@ -238,6 +255,10 @@ def _b_org_before(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     gap = m.groupdict().get("gap") or ""
     # `два (социални) проекта`: a quantifier right before the object
     if any(w.casefold() in _lex().plural_quantifiers or w.isdigit() for w in gap.split()[-2:]):
+        return []
+    # `стартира изпълнението на два проекта`: the quantifier comes after the object
+    after = doc.text[m.end():m.end() + 40].casefold().split()[:3]
+    if after[:1] == ["на"] and any(w in _lex().plural_quantifiers or w.isdigit() for w in after[1:]):
         return []
     return _beneficiary(doc, rule, org_before(doc, m.start()), m.start())
 
@@ -347,6 +368,10 @@ def _clean_item(
             if am and lx.org_head.match(text, s + am.end()):
                 s += am.end()
                 break
+        else:
+            dm = lx.descriptor.match(text, s, e)
+            if dm:
+                s = dm.end()
     seg = text[s:e]
     if seg.strip().casefold() in lx.countries:
         return None, head, True
