@@ -37,6 +37,7 @@ from ..document import Document
 from ..normalisers.dates import expand_year, iso_date, month_number, resolve_relative
 from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
 from ..schema import DateValue, Mention
+from .codes import is_several
 
 __all__ = ["extract", "Atom"]
 
@@ -217,6 +218,7 @@ class _Cues:
     meta_words: Any
     meta_strip: Any
     boundary: Any
+    clause_break: Any
     connector: Any
     year_cue: Any
     year_anchor: Any
@@ -269,6 +271,7 @@ def _cues() -> _Cues:
         meta_words=c(_words(lx, "meta_words", "weekdays") + r"|\d{1,2}[:.]\d{2}\s*(?:ч\.|часа|ч(?!\w))|\d{1,2}:\d{2}"),
         meta_strip=c(_words(lx, "meta_fillers") + r"|[\d\W_]+"),
         boundary=regex.compile(r"[.!?;]\s+(?=[\p{Lu}\"])|\n", regex.VERSION1),
+        clause_break=c(r",\s*" + _words(lx, "clause_openers")),
         connector=c(r"^\s*(?:-|до)\s*$"),
         year_cue=c(_words(lx, "year_cues") + r"\s+$"),
         year_anchor=regex.compile(r"(?<!\d)(?:19|20)?\d\d(?!\d)", regex.VERSION1),
@@ -409,6 +412,9 @@ def _window_right(text: str, end: int, ceil: int, cues: _Cues, reach: int = _NEA
     if text[end - 1:end] == "." and regex.match(r"\s+[\p{Lu}\"]", right):
         return ""  # the date's own `г.` ended the sentence
     m = cues.boundary.search(right)
+    right = right if m is None else right[:m.start()]
+    # `..., а дейностите ще продължат до`: a cue in the next clause is about another date
+    m = cues.clause_break.search(right)
     return right if m is None else right[:m.start()]
 
 
@@ -578,6 +584,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             rid = "dates.start_date" if it.role == "start" else "dates.end_date"
             m = doc.mention(fld, it.values[0], a.start, a.end, rid, it.role)
             (starts if it.role == "start" else ends).append((it.scalar_rank, a.start, m))
+    if is_several(text) and (len({m.value for _, _, m in starts}) > 1 or len({m.value for _, _, m in ends}) > 1):
+        return out  # several projects, each with its own period: no one implementation period
     out.extend(m for _, _, m in sorted(starts, key=lambda t: (t[0], t[1])))
     out.extend(m for _, _, m in sorted(ends, key=lambda t: (t[0], t[1])))
     return out
