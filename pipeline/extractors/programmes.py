@@ -21,7 +21,7 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..rules import RuleSet, load_ruleset
+from ..rules import RuleSet, lexicon_alternation, load_ruleset
 from ..schema import Mention
 from .codes import scan_codes
 
@@ -91,15 +91,8 @@ def period_of_years(years: str) -> int | None:
 
 def _first_year(text: str) -> int | None:
     """The first year of the text that is not part of a range of years nor a copyright line."""
-    for m in _YEAR.finditer(text):
-        if _RANGE_AFTER.match(text, m.end()) or _RANGE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
-            continue
-        ls = text.rfind("\n", 0, m.start()) + 1
-        le = text.find("\n", m.end())
-        if _NOISE_LINE.search(text[ls : le if le >= 0 else len(text)]):
-            continue
-        return int(m.group(1))
-    return None
+    years = _single_years(text, 0, len(text), [])
+    return years[0] if years else None
 
 
 @dataclass
@@ -243,4 +236,60 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
         if p is not None and h.target not in ctx.family_periods:
             ctx.family_periods[h.target] = p
     out = [doc.mention("programmes", _resolve(h, ctx), h.start, h.end, h.rule_id) for h in hits]
-    return out + _fund_mentions(doc)
+    return _without_earlier_projects(doc, out) + _fund_mentions(doc)
+
+
+def _single_years(text: str, start: int, end: int, skip: list[tuple[int, int]]) -> list[int]:
+    """Years in ``text[start:end]`` that stand alone: not in a range, a copyright line or a programme's name."""
+    years = []
+    for m in _YEAR.finditer(text, start, end):
+        if _RANGE_AFTER.match(text, m.end()) or _RANGE_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
+            continue
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.end())
+        if _NOISE_LINE.search(text[ls : le if le >= 0 else len(text)]):
+            continue
+        years.append(int(m.group(1)))
+    return years
+
+
+def _without_earlier_projects(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Drop a programme named only in sentences about earlier work.
+
+    ``през 2020 г. по ОП „Региони в растеж“ беше санирано училището`` in a 2024
+    release names the programme of another, finished project; SCHEMA lists only
+    the programmes that fund *this* project.  A programme goes when each sentence
+    naming it holds a year earlier than the latest year of the text and none of
+    the words that point at the project itself (``проектът``, ``договорът``);
+    the list is never emptied this way.
+    """
+    if len({m.value for m in mentions}) < 2:
+        return mentions
+    text = doc.text
+    spans = [(m.start, m.end) for m in mentions if m.start is not None and m.end is not None]
+    all_years = _single_years(text, 0, len(text), spans)
+    if not all_years:
+        return mentions
+    latest = max(all_years)
+    own = _own_project_words()
+
+    def about_earlier(m: Mention) -> bool:
+        if m.start is None:
+            return False
+        s, e = doc.sentence_of(m.start)
+        if own.search(text, s, e):
+            return False
+        return any(y < latest for y in _single_years(text, s, e, spans))
+
+    earlier = {v for v in {m.value for m in mentions}
+               if all(about_earlier(m) for m in mentions if m.value == v)}
+    if not earlier or len(earlier) == len({m.value for m in mentions}):
+        return mentions
+    return [m for m in mentions if m.value not in earlier]
+
+
+@lru_cache(maxsize=1)
+def _own_project_words() -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(_lex("own_project_words")) + r"(?!\p{L})", regex.IGNORECASE)
