@@ -211,3 +211,53 @@ def test_referent_of_an_unknown_noun() -> None:
 def test_unknown_noun_is_not_sought_past_a_quote_or_a_verb() -> None:
     assert _rules('Газопроводът "Северен поток 2" трябва да бъде пуснат.') == []
     assert _rules("Качват до 10 килограма багаж.") == []
+
+
+# ---------------------------------------------------------------- blind batch 2: forms and indicator lines
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Ще бъдат назначени 3-ма нови служители.", (3, "jobs", "служител", None)),
+        ("В клуба се включиха 14-има младежи.", (14, "participants", "младеж", None)),
+        ("Обучение преминаха 2-ма безработни.", (2, "trained", "безработен", None)),
+    ],
+)
+def test_personal_numeral_with_a_glued_ending(text: str, expected: tuple[int, str, str, str | None]) -> None:
+    assert _counts(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Децата от 8-ма група посетиха музея.",
+        "Отборът остана 2-ри в класирането.",
+        "Класирането е за 1-ви и 3-ти клас.",
+    ],
+)
+def test_glued_ordinals_are_not_counts(text: str) -> None:
+    assert _counts(text) == []
+
+
+def test_indicator_lines_count_the_noun_after_broy() -> None:
+    text = ("Индикатори:\n• Брой обучени лица – 37\n• Брой лица, получили консултация – 58\n"
+            "• Брой проведени кампании – 4\n• Брой наети лица след курса – 11\n• Брой на участниците: 96")
+    assert [(v, c) for v, c, _, _ in _counts(text)] == [
+        (37, "trained"), (58, "supported"), (4, "events"), (11, "employed"), (96, "participants")]
+
+
+def test_without_a_dash_broy_needs_the_noun_right_before_the_number() -> None:
+    assert _counts("Увеличен е броят на децата в групите на 25 души.")[0][0] == 25
+    assert all(c[1] != "children" for c in _counts("Броят на децата в групите стигна 25 тази есен."))
+
+
+def test_pieces_count_the_noun_after_br_even_unknown_or_singular() -> None:
+    assert _counts("Ще бъдат закупени 2 бр. CNC обработващи центъра.") == [(2, "equipment", "център", None)]
+    got = _counts("Ще бъдат закупени 1 бр. автоматична мелачка и 1 бр. цифров мамограф.")
+    assert [(v, c, u) for v, c, u, _ in got] == [(1, "equipment", "мелачка"), (1, "equipment", "мамограф")]
+    assert _counts("С проекта ще бъдат закупени 2 бр. Всички машини са нови.") == []
+
+
+def test_copyright_years_and_scanner_slices_are_not_counts() -> None:
+    assert _counts("© 2024 Община Тестово. Всички права запазени.") == []
+    assert _counts("2024 Община Тестово") == []
+    assert _counts("Закупен е томограф с 128 среза.") == []

@@ -54,6 +54,8 @@ _CUE_REACH = 200  # characters on either side of a count searched for a cue
 _INHERIT_REACH = 160  # how far back the count a bare number refers to may be
 _COORD_REACH = 80
 _NUM_KINDS = frozenset({"num", "nw", "nwd"})
+_PERSONAL_CATS = frozenset({"people", "person", "children", "parents"})  # nouns a personal numeral counts
+_DASHES = frozenset("-–—:")
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class _Lex:
         self.labels = words("label_words")
         self.ordinal_ok = frozenset({"те"})
         self.weak = words("weak_number_words")
+        self.personal = words("personal_numeral_suffixes")
+        self.number_of = words("number_of_words")
         num_lex = load_ruleset("numbers").lexicons
         self.scales = frozenset(str(w).lower() for w in num_lex["scales"])
         self.mult_values = {str(k).lower().rstrip("."): int(v) for k, v in num_lex["multipliers"].items()}
@@ -184,14 +188,15 @@ class _Lex:
         return self.by_lemma.get(lemma.lower()) if lemma else None
 
 
-    def fallback_noun(self, word: str) -> _Noun | None:
+    def fallback_noun(self, word: str, *, single: bool = False) -> _Noun | None:
         """A plural noun the lexicon does not know, or None (adjectives, participles, units, abstract nouns).
 
         The lemma comes from the lemma table when the form is a plural of it
         under the suffix rules (``книги`` → ``книга``), else from the strong
         plural endings (``хакатони`` is unknown, ``микроскопа`` → ``микроскоп``
         only through the table).  Its category is ``thing`` or ``person``,
-        decided by cues later.
+        decided by cues later.  ``single`` (after ``1 бр.``) takes the word
+        itself as the lemma when the table knows no other.
         """
         low = word.lower()
         if len(low) < 4 or not word[:1].islower() or not _CYRILLIC_RE.fullmatch(low):
@@ -201,7 +206,10 @@ class _Lex:
             return None
         table_lemma = self.lemmatizer.table.get(low) if self.lemmatizer.table else None
         lemma: str | None = None
-        if table_lemma and table_lemma != low and _CYRILLIC_RE.fullmatch(table_lemma):
+        if single:
+            if (table_lemma or low) == low and not low.endswith(self.not_noun_endings):
+                lemma = low
+        elif table_lemma and table_lemma != low and _CYRILLIC_RE.fullmatch(table_lemma):
             if self._is_plural_of(low, table_lemma):
                 lemma = table_lemma
             else:
@@ -323,6 +331,7 @@ class _Num:
     start: int
     end: int
     kind: str
+    personal: bool = False  # `3-ма`: a count only of people
 
 
 def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False) -> _Num | None:
@@ -348,6 +357,13 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
             and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.ordinal_ok):
         end = toks[j + 1].end
         j += 2
+    personal = False
+    # `3-ма служители`, `15-има младежи`: the ending of a masculine personal numeral (rule counts.personal_numeral)
+    if (t.kind == "num" and j + 1 < len(toks) and toks[j].text == "-" and toks[j].start == end
+            and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.personal):
+        end = toks[j + 1].end
+        j += 2
+        personal = True
     if j < len(toks) and toks[j].low in lx.mult_values and toks[j].kind in ("word", "nw"):
         value *= lx.mult_values[toks[j].low]
         end = toks[j].end
@@ -355,7 +371,7 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
         if j < len(toks) and toks[j].text == "." and toks[j].start == end:
             end = toks[j].end
             j += 1
-    return _Num(i, j, value, t.start, end, t.kind)
+    return _Num(i, j, value, t.start, end, t.kind, personal)
 
 
 _CLOSING_QUOTES = frozenset('"“”»')
@@ -378,6 +394,8 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
             return True
         if p.low == "на" and t.low == "сто":
             return True
+        if p.text == "©":
+            return True  # a copyright year
     # the end of a quoted name: НЧ "Обединение - 1869", СУ "Христо Ботев 2"
     if after[:1] in _CLOSING_QUOTES:
         return True
@@ -399,7 +417,8 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
         return True
     # a year: 4 digits 1900–2100 is a count only when a count noun follows at once
     if t.kind == "num" and len(t.text) == 4 and 1900 <= n.value <= 2100:
-        return not (nxt.kind == "word" and lx.noun(nxt.text) is not None)
+        # `2024 Община Елена` (a footer) names, it does not count
+        return not (nxt.kind == "word" and nxt.text[:1].islower() and lx.noun(nxt.text) is not None)
     return False
 
 
@@ -410,10 +429,11 @@ class _Head:
     tok: int  # index of the head noun token
     modifiers: tuple[str, ...]
     coord: int | None = None  # token index of a coordinated number that owns the noun
+    pieces: bool = False  # `бр.` stood before the noun
 
 
 def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
-               allow_fallback: bool = True) -> _Head | None:
+               allow_fallback: bool = True, single: bool = False) -> _Head | None:
     """The count noun after a number: skip quotes, `бр.`, adjectives and `и`.
 
     A plural noun the lexicon does not know is the head when no lexicon noun
@@ -422,12 +442,16 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
     lx = _lex()
     mods: list[str] = []
     k = j
-    # pieces: 2 броя, 3 бр. (a period then a capital or a new line ends the search)
+    # pieces: 2 броя, 3 бр. (a period then a capitalised word other than an
+    # acronym, or a new line, ends the search; rule counts.pieces_noun)
+    pieces = False
     if k < len(toks) and toks[k].low in lx.pieces:
+        pieces = True
         k += 1
         if k < len(toks) and toks[k].text == ".":
             k += 1
-            if k < len(toks) and toks[k].text[:1].isupper():
+            if k < len(toks) and toks[k].text[:1].isupper() and not (len(toks[k].text) > 1
+                                                                     and toks[k].text.isupper()):
                 return None
     if allow_copula and k < len(toks) and toks[k].low == "са":
         k += 1
@@ -458,12 +482,12 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
                 k += 1
                 skipped += 1
                 continue
-            return _Head(noun, k, tuple(mods))
+            return _Head(noun, k, tuple(mods), pieces=pieces)
         if allow_fallback and lx.never_counted(t.text):
             return None
         between = text[toks[j - 1].end:t.start]
-        fb = (lx.fallback_noun(t.text) if allow_fallback and "\n" not in between and not _QUOTES & set(between)
-              else None)
+        fb = (lx.fallback_noun(t.text, single=pieces and single)
+              if allow_fallback and "\n" not in between and not _QUOTES & set(between) else None)
         if fb is not None:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if nxt is not None and (nxt.low.rstrip(".") in lx.excl_after or lx.never_counted(nxt.text)):
@@ -471,7 +495,7 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
             if not (nxt is not None and nxt.kind == "word" and "\n" not in text[t.end:nxt.start]
                     and nxt.low not in lx.stop
                     and (lx.noun(nxt.text) is not None or lx.fallback_noun(nxt.text) is not None)):
-                return _Head(fb, k, tuple(mods))
+                return _Head(fb, k, tuple(mods), pieces=pieces)
         if low in ("и", "или"):
             last_conj = True
             k += 1
@@ -642,7 +666,10 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
             continue
         rule = "counts.figure_noun" if n.kind == "num" else "counts.number_words_noun"
         year_like = n.kind == "num" and 1900 <= n.value <= 2100 and len(t.text) == 4
-        head = _find_head(text, toks, n.j, allow_copula=not year_like, allow_fallback=not year_like)
+        head = _find_head(text, toks, n.j, allow_copula=not year_like, allow_fallback=not year_like,
+                          single=n.value == 1)
+        if n.personal and (head is None or head.coord is not None or head.noun.category not in _PERSONAL_CATS):
+            continue  # `7-ма група`: an ordinal
         if head is not None and head.coord is not None:
             n2 = _number_at(text, toks, head.coord)
             if n2 is None or _excluded(text, toks, n2):
@@ -655,13 +682,15 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
             continue
         if head is not None:
             if head.noun.category in ("thing", "person"):
-                if n.value < 2:  # a plural noun after 0 or 1 is page furniture or a mismatch
+                if n.value < 2 and not head.pieces:  # a plural noun after 0 or 1 is page furniture or a mismatch
                     continue
                 if text.endswith("-те", n.start, n.end):
                     continue  # `27-те регионални служби`: a known whole, named, not counted
-                rule = "counts.unknown_noun_by_cue"
+                rule = "counts.pieces_noun" if head.pieces else "counts.unknown_noun_by_cue"
             elif head.noun.category == "people" and rule == "counts.figure_noun":
                 rule = "counts.people_by_cue"
+            if n.personal:
+                rule = "counts.personal_numeral"
             emit(n, head, rule, n.start, toks[head.tok].end)
             continue
         # no noun after the number: pieces after a noun, "брой лица - осем", or a referent
@@ -706,6 +735,8 @@ def _pieces_after_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
             return False
         if t.kind == "p" and t.text in ",;:.()":
             return False
+        if t.low in lx.stop:
+            return False  # `проекта ще бъдат закупени 2 бр.`: a verb phrase, not a list item
         if t.kind == "word":
             noun = lx.noun(t.text)
             if noun is not None and t.low not in lx.stop:
@@ -714,20 +745,30 @@ def _pieces_after_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
 
 
 def _number_of_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
-    """``максимално допустимия брой лица – осем``: the noun named before the number."""
+    """``брой лица – осем``, ``Брой обучени лица – 45``: the noun named after `брой` on the number's line."""
     lx = _lex()
     k = n.i - 1
-    while k >= 0 and toks[k].kind == "p" and toks[k].text in "-:":
+    while k >= 0 and toks[k].kind == "p" and toks[k].text in _DASHES:
         k -= 1
-    if k < 1 or toks[k].kind != "word" or toks[k - 1].low not in ("брой", "броя", "броят"):
+    dashed = k < n.i - 1
+    b = k
+    while b >= 0 and k - b < 12:
+        t = toks[b]
+        if "\n" in text[t.end:toks[b + 1].start] or t.kind in _NUM_KINDS:
+            return False
+        if t.low in lx.number_of:
+            break
+        b -= 1
+    else:
         return False
-    noun = lx.noun(toks[k].text)
-    if noun is None:
-        return False
-    before = text[max(0, toks[k - 1].start - 40):toks[k - 1].start].lower()
+    j = b + 2 if b + 1 < k and toks[b + 1].low == "на" else b + 1
+    head = _find_head(text, toks, j, allow_copula=False, allow_fallback=False)
+    if head is None or head.coord is not None or head.tok > k or (not dashed and head.tok != k):
+        return False  # without a dash the number must follow the noun at once (`броят на децата в групите 25`)
+    before = text[max(0, toks[b].start - 40):toks[b].start].lower()
     qual = "up_to" if ("максимал" in before or "допустим" in before) else (
         "at_least" if "минимал" in before else None)
-    return bool(emit(n, _Head(noun, k, ()), "counts.number_of_noun", toks[k].start, n.end, qual))
+    return bool(emit(n, head, "counts.number_of_noun", toks[b].start, n.end, qual))
 
 
 def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], emit: Any) -> bool:
