@@ -433,11 +433,14 @@ class _Head:
 
 
 def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
-               allow_fallback: bool = True, single: bool = False) -> _Head | None:
+               allow_fallback: bool = True, single: bool = False, listed: bool = False) -> _Head | None:
     """The count noun after a number: skip quotes, `бр.`, adjectives and `и`.
 
     A plural noun the lexicon does not know is the head when no lexicon noun
     follows it at once (``3 стари сгради``: ``стари`` is then a modifier).
+    After ``1`` (``single``) a singular noun it does not know is the head
+    only after ``бр.`` or in a list of counts (``listed``: ``2 станции и 1
+    напорен резервоар``).
     """
     lx = _lex()
     mods: list[str] = []
@@ -486,7 +489,7 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
         if allow_fallback and lx.never_counted(t.text):
             return None
         between = text[toks[j - 1].end:t.start]
-        fb = (lx.fallback_noun(t.text, single=pieces and single)
+        fb = (lx.fallback_noun(t.text, single=single and (pieces or listed))
               if allow_fallback and "\n" not in between and not _QUOTES & set(between) else None)
         if fb is not None:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
@@ -667,7 +670,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
         rule = "counts.figure_noun" if n.kind == "num" else "counts.number_words_noun"
         year_like = n.kind == "num" and 1900 <= n.value <= 2100 and len(t.text) == 4
         head = _find_head(text, toks, n.j, allow_copula=not year_like, allow_fallback=not year_like,
-                          single=n.value == 1)
+                          single=n.value == 1, listed=allow_weak)
         if n.personal and (head is None or head.coord is not None or head.noun.category not in _PERSONAL_CATS):
             continue  # `7-ма група`: an ordinal
         if head is not None and head.coord is not None:
@@ -682,7 +685,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
             continue
         if head is not None:
             if head.noun.category in ("thing", "person"):
-                if n.value < 2 and not head.pieces:  # a plural noun after 0 or 1 is page furniture or a mismatch
+                if n.value < 2 and not (head.pieces or allow_weak):  # a plural after 0 or 1: furniture, mismatch
                     continue
                 if text.endswith("-те", n.start, n.end):
                     continue  # `27-те регионални служби`: a known whole, named, not counted
