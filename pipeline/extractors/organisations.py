@@ -28,6 +28,7 @@ from ..document import Document
 from ..language.ner import Entity, quoted_spans
 from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
 from ..schema import Mention
+from .codes import is_call, is_several
 
 __all__ = ["extract", "OrgSpan", "org_after", "normalise_org_name"]
 
@@ -84,7 +85,9 @@ def _lex() -> _Lex:
         connectors=regex.compile(rf"^(?:{lexicon_alternation(lx['list_connectors'])})\s+", regex.I | regex.V1),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
         subject_gap=regex.compile(
-            rf'[\s,"]*(?:(?:{lexicon_alternation(lx["subject_gap_words"])}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+)[\s,]*)?',
+            rf'[\s,"]*(?:(?:{lexicon_alternation(lx["subject_gap_words"])}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
+            # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
+            rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?)[\s,]*)?',
             regex.I | regex.V1,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
@@ -426,12 +429,36 @@ def _partner_mentions(doc: Document, rule: Rule, items: list[OrgSpan]) -> list[C
     return out
 
 
+_BULLET_LINE = regex.compile(r"[^\S\n]*(?:[•·▪◦*>-]|\d{1,2}[.)])[^\S\n]+(?P<item>[^\n]*?)[\s;,.]*(?:\n|$)", regex.V1)
+
+
+def _bullet_items(text: str, pos: int) -> list[tuple[int, int]]:
+    """``Партньори по проекта са:`` followed by a bulleted list, one organisation a line.
+
+    The list must start on the cue's line end (or right at ``pos``) and have two or
+    more bullet lines; it ends at the first line that is not a bullet."""
+    ls = text.rfind("\n", 0, pos) + 1
+    if text[ls:pos].strip(" \t•·▪◦*>-") and not text[pos:].lstrip(" \t").startswith("\n"):
+        return []
+    p = pos if not text[ls:pos].strip(" \t") else ls
+    if text[p:].lstrip(" \t").startswith("\n"):
+        p = text.index("\n", p) + 1
+    items: list[tuple[int, int]] = []
+    while p < len(text):
+        bm = _BULLET_LINE.match(text, p)
+        if bm is None or not bm.group("item"):
+            break
+        items.append(bm.span("item"))
+        p = bm.end()
+    return items if len(items) >= 2 else []
+
+
 def _p_list(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     start = m.end()
-    end = _list_end(doc, start)
+    bullets = _bullet_items(doc.text, start)
     items: list[OrgSpan] = []
     head = ""
-    for s, e in _split_items(doc, start, end):
+    for s, e in bullets or _split_items(doc, start, _list_end(doc, start)):
         org, head, go_on = _clean_item(doc, s, e, head, orgs_only=bool(rule.options.get("orgs_only")))
         if org is not None:
             items.append(org)
@@ -521,7 +548,38 @@ def _municipality(doc: Document, beneficiary: Mention | None) -> list[Mention]:
 
 # -- entry point -------------------------------------------------------------
 
+_LEAD_LINES = 4
+_AFTER_SUBJECT = regex.compile(
+    r"(?:\s*-\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{Lu}[\p{L}-]+|\s+от\s+(?:гр\.\s*)?\p{Lu}[\p{L}-]+)?"
+    r"\s+(?:ще\s+|се\s+|е\s+)?\p{Ll}[\p{Ll}-]+", regex.V1)
+
+
+def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
+    """The organisation that opens the headline or the lead and acts (a verb follows).
+
+    The last resort for releases whose subject is a company, a school or a hospital:
+    ``МБАЛ "X" АД ще модернизира ...``.  Only the first few lines count, a funder
+    never does, and a text about several projects or a call has no beneficiary."""
+    text = doc.text
+    if text.count("\n", 0, m.start()) >= _LEAD_LINES * 3:
+        return []
+    lines_before = [ln for ln in text[: m.start()].split("\n") if ln.strip()]
+    if len(lines_before) >= _LEAD_LINES or is_several(text) or is_call(text):
+        return []
+    lx = _lex()
+    for e in _orgs(doc):
+        if e.start < m.start():
+            continue
+        if e.start > m.start():
+            break
+        if lx.funder.match(text, e.start) or not _AFTER_SUBJECT.match(text, e.end):
+            return []
+        return _beneficiary(doc, rule, OrgSpan(e.start, e.end, e.kb_id), e.start)
+    return []
+
+
 _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Candidate]]] = {
+    "lead_subject": _b_lead_subject,
     "org_after": _b_org_after,
     "org_before": _b_org_before,
     "contract_party": _b_contract_party,
