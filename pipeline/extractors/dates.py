@@ -53,6 +53,7 @@ _CALL_BACK = 200
 _META_LINE_MAX = 90
 #: The publication date line must be this close to the top.
 _PUB_ZONE = 600
+_HEADER_LINES = 4  # lines of a page before its body: headline, rubric, date line
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,7 @@ class _Cues:
     meta_strip: Any
     boundary: Any
     clause_break: Any
+    since: Any
     connector: Any
     year_cue: Any
     year_anchor: Any
@@ -264,7 +266,7 @@ def _cues() -> _Cues:
         call=c(_words(lx, "call_context")),
         deadline_label=c(_words(lx, "deadline_labels") + label_tail),
         deadline=c(_words(lx, "deadline_cues")),
-        period=c(_words(lx, "period_cues") + r"\s*:?\s*(?:от\s+)?$"),
+        period=c(_words(lx, "period_cues") + r"\s*(?::|\s(?:е|ще\s+бъде))?\s*(?:от\s+)?$"),
         contract=c(r"(?:№\s*[\w./-]+\s*(?:от\s*|/\s*)?|" + _words(lx, "contract_nouns") + r"\s+от\s*)$"),
         prep=c(r"(?<!\w)(?P<p>считано\s+от|до\s+края\s+на|в\s+края\s+на|края\s+на|в\s+началото\s+на|"
                r"началото\s+на|от|до|на|през|в)\s*(?:(?:м\.|месец)\s*)?$"),
@@ -272,6 +274,7 @@ def _cues() -> _Cues:
         meta_strip=c(_words(lx, "meta_fillers") + r"|[\d\W_]+"),
         boundary=regex.compile(r"[.!?;]\s+(?=[\p{Lu}\"])|\n", regex.VERSION1),
         clause_break=c(r",\s*" + _words(lx, "clause_openers")),
+        since=c(r"^\s*" + _words(lx, "since_after")),
         connector=c(r"^\s*(?:-|до)\s*$"),
         year_cue=c(_words(lx, "year_cues") + r"\s+$"),
         year_anchor=regex.compile(r"(?<!\d)(?:19|20)?\d\d(?!\d)", regex.VERSION1),
@@ -387,15 +390,22 @@ def _is_meta_line(text: str, atom: Atom, atoms_on_line: list[Atom], cues: _Cues)
             parts.append(text[pos:a.start])
             pos = a.end
         parts.append(text[pos:le])
-        if _meta_residual(" ".join(parts), cues):
+        # a header line (`Бизнес | 15.07.2024 | Велинград`, `Попово, 08.12.2023 г.`): a few
+        # words of rubric or place beside the date, in the first lines of the page
+        header = seg_start == ls and text.count("\n", 0, ls) < _HEADER_LINES
+        if _meta_residual(" ".join(parts), cues, header=header):
             return True
     return False
 
 
-def _meta_residual(rest: str, cues: _Cues) -> bool:
+def _meta_residual(rest: str, cues: _Cues, *, header: bool = False) -> bool:
     """Nothing but page furniture left beside the dates (letters counted, not spaces)."""
-    evidence = bool(cues.meta_words.search(rest))
-    residual = cues.meta_strip.sub("", cues.meta_words.sub(" ", rest))
+    evidence = bool(cues.meta_words.search(rest)) or "|" in rest
+    stripped = cues.meta_words.sub(" ", rest)
+    residual = cues.meta_strip.sub("", stripped)
+    if (header and len(stripped.split()) <= 3 and ":" not in stripped
+            and not regex.search(r"(?<!\p{L})\p{Ll}{3,}", stripped)):
+        evidence = True  # capitalised words only, no label: a rubric or a place, not a sentence
     return residual == "" or (evidence and len(residual) <= 20)
 
 
@@ -448,8 +458,8 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     """Role of a date at ``[start, end)`` and its rank as a period candidate (None: not one)."""
     left = _window_left(text, start, max(prev_end, 0), cues)
     right = _window_right(text, end, next_start, cues)
-    if cues.contract.search(left):
-        return "event", None
+    if cues.contract.search(left) or cues.since.match(right):
+        return "event", None  # a contract's date; `от 2003 г. насам` tells how long, not when the project starts
     if cues.start_label.search(left):
         return "start", 1
     end_label = cues.end_label.search(left)
