@@ -129,15 +129,16 @@ def _project_key(code: str) -> str:
     return regex.sub(r"-C\d+$", "", code)
 
 
-def _contract_numbers(doc: Document) -> list[tuple[int, int, str]]:
-    rule = _rules().rule("codes.contract_number")
+def _contract_numbers(doc: Document) -> list[tuple[int, int, str, str]]:
+    """Contract and non-ИСУН project numbers: (start, end, number, rule id)."""
     out = []
-    for m in rule.finditer(doc.text):
-        num = m.group("num")
-        if len(num) < 3 or not any(ch.isdigit() for ch in num) or num.upper().startswith("BG"):
-            continue
-        out.append((m.start("num"), m.end("num"), num.upper()))
-    return out
+    for rule_id in ("codes.contract_number", "codes.programme_project_number"):
+        for m in _rules().rule(rule_id).finditer(doc.text):
+            num = m.group("num")
+            if len(num) < 3 or not any(ch.isdigit() for ch in num) or num.upper().startswith("BG"):
+                continue
+            out.append((m.start("num"), m.end("num"), num.upper(), rule_id))
+    return sorted(out)
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
@@ -156,9 +157,9 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             out.append(doc.mention("project_code", c.project, c.start, c.end, "codes.isun_code"))
     if not projects and not codes:
         numbers = _contract_numbers(doc)
-        if len({n for _, _, n in numbers}) == 1:
-            for s, e, n in numbers:
-                out.append(doc.mention("project_code", n, s, e, "codes.contract_number"))
+        if len({n for _, _, n, _ in numbers}) == 1:
+            for s, e, n, rule_id in numbers:
+                out.append(doc.mention("project_code", n, s, e, rule_id))
     if single_procedure:
         # mentions written as a procedure code first, then those derived from a project code
         for c in sorted(codes, key=lambda c: (c.project is not None, c.start)):
