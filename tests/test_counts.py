@@ -261,3 +261,14 @@ def test_copyright_years_and_scanner_slices_are_not_counts() -> None:
     assert _counts("© 2024 Община Тестово. Всички права запазени.") == []
     assert _counts("2024 Община Тестово") == []
     assert _counts("Закупен е томограф с 128 среза.") == []
+
+
+def test_a_singular_unknown_noun_after_and_one_in_a_list_is_counted() -> None:
+    got = _counts("Ще бъдат изградени 2 нови помпени станции и 1 подземен колектор.")
+    assert (1, "facilities", "колектор", None) in got
+    assert _counts("Статията има 1 коментари.") == []
+
+
+def test_a_cue_in_a_time_phrase_is_not_the_counts_verb() -> None:
+    assert _counts("Преди започване на работа 6 кандидати ще преминат обучение.")[0][1] == "trained"
+    assert _counts("След обучението 9 лица започнаха работа.")[0][1] == "employed"

@@ -141,6 +141,9 @@ class _Lex:
                 for cue in cues or ():
                     cue_items.append((str(cue), str(cat), weak))
         self.cue_re, self.cue_cat = _cue_regex(cue_items)
+        openers = lexicon_alternation(lex.get("time_phrase_openers") or [])
+        self.time_phrase_re = regex.compile(
+            rf"(?<!\w){openers}\s+(?:[^\W\d_]+(?:не|нето|ние|нието)\s+(?:на\s+)?)?$", regex.IGNORECASE)
         self.definite = {str(k).lower(): int(v) for k, v in (lex.get("definite_number_words") or {}).items()}
         self.generic_people = words("generic_people")
 
@@ -553,6 +556,7 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
                  bounds: tuple[int, int] | None, cue_re: regex.Pattern[str],
                  cue_cat: dict[str, tuple[str, bool]], silent: set[str]) -> str | None:
     """The category of the cue nearest to the count, in its clause first, then in its sentence."""
+    lx = _lex()
     head = (toks[head_tok].start, toks[head_tok].end) if 0 <= head_tok < len(toks) else (start, start)
     lo = max(sent[0], start - _CUE_REACH)
     hi = min(sent[1], end + _CUE_REACH)
@@ -568,6 +572,8 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
         for m in cue_re.finditer(doc_text, w_lo, max(w_lo, w_hi)):
             if m.start() < head[1] and m.end() > head[0]:
                 continue  # the counted noun itself (жители, участници)
+            if lx.time_phrase_re.search(doc_text, max(w_lo, m.start() - 40), m.start()):
+                continue  # `преди започване на работа`: a time, not what the counted did
             if m.start() >= start and m.end() <= end:
                 dist = -1  # inside the count (25 обучени лица)
             elif m.end() <= start:
