@@ -6,7 +6,11 @@ mayors and officials by name and those are not contacts.  A name the entity
 layer tagged PER is preferred to the rule's own capture when it starts at the
 same place.  Phones are normalised to digits with ``+359`` where the number is
 given with an international prefix, digits as written otherwise
-(see :func:`normalise_phone` for why not always ``+359``).
+(see :func:`normalise_phone` for why not always ``+359``).  An address
+written against harvesters (``office[at]obshtina.bg``, ``info @ school.bg``)
+is given as the plain address, its span on the text as written.  A site's
+footer (a copyright line at the very end, with the site's address and phone)
+holds no contacts of the project.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..rules import Rule, RuleSet, load_ruleset
+from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
-__all__ = ["extract", "normalise_phone"]
+__all__ = ["extract", "normalise_email", "normalise_phone"]
 
 _HYPHEN_SURNAME = regex.compile(r"-\p{Lu}\p{Ll}+", regex.V1)
 _NUMBER = regex.compile(r"(?:(?:\+|00)\s*359[\s/-]*(?:\(0\)\s*)?|0)\d(?:[\s/-]?\d){6,9}", regex.V1)
@@ -35,6 +39,41 @@ def _rules() -> RuleSet:
 @lru_cache(maxsize=1)
 def _not_person() -> frozenset[str]:
     return frozenset(_rules().lexicons.get("not_person_first_words") or ())
+
+
+#: how much may follow a copyright line for it to be the page's footer (non-blank lines, characters)
+_FOOTER_TAIL_LINES = 6
+_FOOTER_TAIL_CHARS = 600
+
+
+@lru_cache(maxsize=1)
+def _email_marks() -> Any:
+    """Patterns of the ``@`` (as written or spelled out: ``[at]``) and of a spelled-out ``[dot]``,
+    from the rules' lexicons."""
+    lex = _rules().lexicons
+    return (regex.compile(lexicon_alternation(lex.get("email_at_words") or ()) + "|@"),
+            regex.compile(lexicon_alternation(lex.get("email_dot_words") or ())))
+
+
+@lru_cache(maxsize=1)
+def _project_contact_cue() -> Any:
+    lex = _rules().lexicons
+    cues = list(lex.get("project_contact_cues") or ()) + list(lex.get("contact_request_cues") or ())
+    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(cues) + r"(?!\p{L})", regex.IGNORECASE | regex.V1)
+
+
+def normalise_email(surface: str) -> str:
+    """The plain address of one written against harvesters: ``[at]`` → ``@``, ``[dot]`` → ``.``,
+    no whitespace, lower case.
+
+    >>> normalise_email("pr [at] mbal-test.bg"), normalise_email("Info @ School.bg")
+    ('pr@mbal-test.bg', 'info@school.bg')
+    >>> normalise_email("ivan (at) test [dot] bg")
+    'ivan@test.bg'
+    """
+    at, dot = _email_marks()
+    plain = dot.sub(".", at.sub("@", "".join(surface.split())))
+    return plain.lower()
 
 
 def normalise_phone(surface: str) -> str | None:
@@ -81,7 +120,7 @@ def _person_entity(doc: Document, rule: Rule, m: Any) -> list[Mention]:
     hyphenated second surname the tagger cut off is added back."""
     pos = m.end()
     for ent in doc.entities:
-        if ent.label == "PER" and pos <= ent.start <= pos + 1:
+        if ent.label == "PER" and pos <= ent.start <= pos + 1 and "\n" not in doc.text[pos:ent.start]:
             s, e = ent.start, _with_hyphen_surname(doc, ent.end)
             name = " ".join(doc.surface(s, e).split())
             if name.split()[0] in _not_person() or len(name.split()) < 2:
@@ -95,6 +134,50 @@ def _person_entity(doc: Document, rule: Rule, m: Any) -> list[Mention]:
 def _email(doc: Document, rule: Rule, m: Any) -> list[Mention]:
     s, e = m.span()
     return [doc.mention("contacts.emails", m.group().lower(), s, e, rule.id)]
+
+
+def _email_obfuscated(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    """An address with a spelled-out or spaced ``@`` or ``.``: the match starts at the ``@``, the
+    local part before it is the group ``local`` of a look-behind, where the span starts."""
+    s, e = m.start("local"), m.end()
+    surface = doc.text[s:e]
+    if "".join(surface.split()) == surface and "@" in surface and not _email_marks()[1].search(surface):
+        return []  # a plain address: the contacts.email rule's
+    return [doc.mention("contacts.emails", normalise_email(surface), s, e, rule.id)]
+
+
+def _footer_zone(text: str, m: Any) -> tuple[int, int] | None:
+    """The span of the site footer around the copyright mark ``m``, or None when the mark's line
+    is not at the very end of the text.
+
+    The footer is the copyright line's paragraph (the non-blank lines before it) and what follows
+    it, up to a line with a cue for the project's contacts; a cue line in the paragraph above the
+    copyright line means the lines between are the project's contact block, and the footer starts
+    at the copyright line.
+    """
+    ls = text.rfind("\n", 0, m.start()) + 1
+    le = text.find("\n", m.end())
+    le = len(text) if le < 0 else le
+    tail = text[le:]
+    if len(tail.strip()) > _FOOTER_TAIL_CHARS or sum(1 for x in tail.splitlines() if x.strip()) > _FOOTER_TAIL_LINES:
+        return None
+    cue = _project_contact_cue()
+    start = ls
+    pos = ls
+    while pos > 0:
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[prev_start:pos - 1]
+        if not line.strip():
+            break
+        if cue.search(line):
+            start = ls
+            break
+        start = pos = prev_start
+    end = len(text)
+    after = cue.search(text, le)
+    if after is not None:
+        end = text.rfind("\n", 0, after.start()) + 1
+    return start, end
 
 
 def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
@@ -112,6 +195,7 @@ _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {
     "person": _person,
     "person_entity": _person_entity,
     "email": _email,
+    "email_obfuscated": _email_obfuscated,
     "phone": _phone,
 }
 
@@ -125,10 +209,19 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     [('contacts.persons', 'Мария Иванова'), ('contacts.phones', '0888123456')]
     """
     out: list[Mention] = []
+    footers: list[tuple[int, int]] = []
     for rule, m in _rules().finditer(doc.text):
+        if rule.builder == "site_footer":
+            zone = _footer_zone(doc.text, m)
+            if zone is not None:
+                footers.append(zone)
+            continue
         builder = _BUILDERS.get(rule.builder or "")
         if builder is not None:
             out.extend(builder(doc, rule, m))
+    if footers:  # mentions are grounded in the original text: so are the zones
+        zones = [doc.to_original(s, e) for s, e in footers]
+        out = [x for x in out if x.start is None or not any(s <= x.start < e for s, e in zones)]
     # two person rules on one name: the first rule's mention stands
     seen: set[int | None] = set()
     kept: list[Mention] = []
