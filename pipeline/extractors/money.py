@@ -529,6 +529,10 @@ def _decide_role(text: str, unit: _Unit, lo: int, hi: int, first: bool) -> None:
         unit.role_cue, unit.cue_span = cue[0], (cue[1], cue[2])
 
 
+#: between an amount and a label put after it: punctuation, or a copula (``X лв. са безвъзмездна помощ``)
+_LABEL_LINK = regex.compile(r"[\s,:;(-]*(?:(?<!\w)(?:са|е|представляват|представлява)\s+)?", regex.V1)
+
+
 def _after_cue(text: str, unit: _Unit, hi: int, generic: bool) -> None:
     """A cue right after the amount: ``X лв. по ОП РЧР``, ``X лв. собствен принос``.
 
@@ -548,11 +552,36 @@ def _after_cue(text: str, unit: _Unit, hi: int, generic: bool) -> None:
     if best is None and generic:
         for role in ("total", "grant"):
             m = g.cues[role].search(text, unit.end, hi)
-            if m is not None and regex.fullmatch(r"[\s,:;(-]*", text[unit.end : m.start()]):
+            if m is not None and _LABEL_LINK.fullmatch(text, unit.end, m.start()):
                 if best is None or m.start() < best[0]:
                     best = (m.start(), m.end(), role)
     if best is not None:
         unit.role, unit.role_cue, unit.cue_span, unit.consumed = best[2], best[2], (best[0], best[1]), best[1]
+
+
+#: how far a headline's rounded figure may be from the body's exact one (relative)
+_ROUNDING = Decimal("0.05")
+
+
+def _headline_roles(text: str, units: list[_Unit]) -> None:
+    """A figure rounded in the headline takes the role of the exact one in the body.
+
+    ``... с 1.2 млн. лв. от Програма X`` over ``Общата стойност е 1 214 560 лв.``:
+    SCHEMA lists both with the same role; the headline's own cue is too terse to trust.
+    """
+    first_nl = text.find("\n")
+    if first_nl < 0:
+        return
+    body = [u for u in units if u.start > first_nl and u.role_cue]
+    for unit in units:
+        if unit.start > first_nl or len(unit.hits) != 1:
+            continue
+        h = unit.hits[0]
+        close = [(abs(b.hits[0].value - h.value) / h.value, b) for b in body
+                 if b.hits[0].currency == h.currency and h.value > 0 and b.hits[0].value != h.value
+                 and abs(b.hits[0].value - h.value) / h.value <= _ROUNDING]
+        if close:
+            unit.role = min(close, key=lambda c: c[0])[1].role
 
 
 def _skip_punct(text: str, pos: int) -> int:
@@ -638,6 +667,10 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             _decide_role(text, unit, *header, first=True)
         if not unit.role_cue or g.share_opener.search(text, lo, unit.start) and unit.role in ("total", "grant"):
             _after_cue(text, unit, nxt, generic=not unit.role_cue)
+        elif same and prev is not None and prev.consumed > prev.end and unit.role in SHARE_ROLES:
+            # `A лв. европейско финансиране от ЕСФ и B лв. национално съфинансиране`: when the
+            # previous share was labelled after it, so is this one; the cue before belongs to A
+            _after_cue(text, unit, nxt, generic=False)
         if unit.role_cue == "grant_weak" and g.share_opener.match(text, _skip_punct(text, unit.end)):
             unit.role = "total"  # "финансиране в размер X лв., от които Y лв. по ..." is the whole
         if same and prev is not None and prev.role_cue == "other" and unit.role in SHARE_ROLES:
@@ -650,6 +683,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
         unit.approx = _approx(text, unit, lo, header)
         prev, prev_sentence = unit, sentence
 
+    _headline_roles(text, units)
     out: list[Mention] = []
     for unit in units:
         role = "other" if several else unit.role
