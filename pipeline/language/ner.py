@@ -415,7 +415,9 @@ def _cue_patterns() -> tuple[Any, ...]:
     out: list[Any] = []
     for name in _CUE_RULESETS:
         for rule in load_ruleset(name).pattern_rules():
-            if rule.field in _CUE_FIELDS:
+            # a rule that reads every line start (beneficiary.lead_subject) would select every
+            # sentence; it opts out with ``model_cue: false`` and reads the rule entities there
+            if rule.field in _CUE_FIELDS and rule.options.get("model_cue", True):
                 out.append(rule.compiled)
     return tuple(out)
 
