@@ -98,7 +98,7 @@ from pipeline.evaluation.report import sentence_around
 errors = pd.DataFrame(result.to_dict()['errors'])
 if not errors.empty:
     errors['context'] = [
-        ''.join(sentence_around(result.texts[d], s, e)) if s is not None and s == s else ''
+        ''.join(sentence_around(result.texts[d], int(s), int(e))) if s is not None and s == s else ''
         for d, s, e in zip(errors.doc_id, errors.start, errors.end, strict=True)
     ]
 errors.groupby(['field', 'kind']).size().unstack(fill_value=0) if not errors.empty else errors"""),
