@@ -406,7 +406,9 @@ def _meta_residual(rest: str, cues: _Cues, *, header: bool = False) -> bool:
     if (header and len(stripped.split()) <= 3 and ":" not in stripped
             and not regex.search(r"(?<!\p{L})\p{Ll}{3,}", stripped)):
         evidence = True  # capitalised words only, no label: a rubric or a place, not a sentence
-    return residual == "" or (evidence and len(residual) <= 20)
+    # a line of `|`-separated fields may carry a rubric and a place or two beside the date
+    limit = 40 if "|" in rest else 20
+    return residual == "" or (evidence and len(residual) <= limit)
 
 
 def _window_left(text: str, start: int, floor: int, cues: _Cues, reach: int = _NEAR) -> str:
