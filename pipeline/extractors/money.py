@@ -422,7 +422,7 @@ def _line_list_mates(text: str, hits: list[_Hit]) -> list[_Hit]:
         ls = text.rfind("\n", 0, h.start) + 1
         le = text.find("\n", h.end)
         le = len(text) if le < 0 else le
-        if regex.fullmatch(r"\s*\)?\s*[.;,]?\s*", text[h.end : le]):
+        if _LINE_CLOSE_RE.fullmatch(text[h.end : le]):
             before = text[ls : h.start].rstrip()
             opener = "(" if before.endswith("(") else "-" if before[-1:] in "-:" else ""
             if opener:
@@ -476,10 +476,16 @@ def _units(text: str, hits: list[_Hit]) -> list[_Unit]:
 # context: document mode, role, qualifier, programme
 # --------------------------------------------------------------------------
 
+#: compiled once: ``regex.match(str, ...)`` pays a pattern-cache lookup of ~8 us per call
+_LINE_CLOSE_RE = regex.compile(r"\s*\)?\s*[.;,]?\s*")  # only a bracket or stop to the line end
+_NUMBERED_RE = regex.compile(r"\s*\d{1,2}[.)]\s")  # a numbered list item
+_GLUE_RE = regex.compile(r"[\s,:;(-]*")
+
+
 def _header_context(text: str, pos: int) -> tuple[int, int] | None:
     """For an amount on a bullet line, the interval of the list header line (ending in ':')."""
     ls = text.rfind("\n", 0, pos) + 1
-    if text[ls:pos].lstrip()[:1] not in tuple(_BULLETS) and not regex.match(r"\s*\d{1,2}[.)]\s", text[ls:pos]):
+    if text[ls:pos].lstrip()[:1] not in tuple(_BULLETS) and not _NUMBERED_RE.match(text[ls:pos]):
         return None
     end = ls - 1
     for _ in range(30):
@@ -541,7 +547,7 @@ def _after_cue(text: str, unit: _Unit, hi: int, generic: bool) -> None:
     if best is None and generic:
         for role in ("total", "grant"):
             m = g.cues[role].search(text, unit.end, hi)
-            if m is not None and regex.fullmatch(r"[\s,:;(-]*", text[unit.end : m.start()]):
+            if m is not None and _GLUE_RE.fullmatch(text[unit.end : m.start()]):
                 if best is None or m.start() < best[0]:
                     best = (m.start(), m.end(), role)
     if best is not None:

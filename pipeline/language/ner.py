@@ -110,6 +110,10 @@ NER_BACKENDS = ("rules", "spacy", "stanza")
 _QUOTE_OPENERS = frozenset("([-/:;,")
 
 
+#: compiled once: ``regex.match(str, ...)`` pays a pattern-cache lookup of ~8 us per call
+_QUOTE_RE = regex.compile('"')
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Quoted segments ``[start, end)`` of a normalised text (quotes included).
 
@@ -125,7 +129,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     n = len(text)
-    for m in regex.finditer('"', text):
+    for m in _QUOTE_RE.finditer(text):
         i = m.start()
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < n else " "
