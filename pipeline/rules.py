@@ -12,7 +12,8 @@ names where every match starts, derived by itself for a pattern that begins
 with a lexicon; the pattern is then tried only there.  An optional ``requires`` lists literal strings of
 which every match holds at least one (``"@"`` for an e-mail address): a text
 that holds none of them, case-folded, is not scanned at all, which spares the
-costly patterns most documents cannot match.  The test suite runs every example through the
+costly patterns most documents cannot match (``requires_exact``: the same, the
+literals as written, for a case-sensitive pattern).  The test suite runs every example through the
 full pipeline, and fails on a rule without both kinds of example.
 """
 
@@ -55,6 +56,9 @@ class Rule:
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     source: str = ""
     requires: tuple[str, ...] = ()  # case-folded literals, one of which every match holds
+    #: ``requires_exact`` in YAML: literals one of which every match holds as written (a case-sensitive
+    #: pattern's upper-case legal forms, which the case-folded gate would find inside every ``град``)
+    requires_exact: tuple[str, ...] = ()
     #: for a case-insensitive pattern that begins with a lexicon: the case-folded first
     #: words of its entries; found with ``str.find`` in the case-folded text, they are
     #: the only positions where the pattern can start (a case-insensitive alternation
@@ -75,6 +79,8 @@ class Rule:
         >>> r.applies_to("без адрес"), r.applies_to("a@b.bg")
         (False, True)
         """
+        if self.requires_exact and not any(lit in text for lit in self.requires_exact):
+            return False
         if not self.requires:
             return True
         folded = _folded(text)
@@ -396,15 +402,18 @@ def scan_options(raw: dict[str, Any], pattern: str | None, compiled: Any, lexico
         if not lead_run[0] or compiled is None:
             raise RuleError(f"rule {rid!r}: lead_run needs a pattern and a literal", source=source)
     requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
-    if requires:
-        if compiled is None or not all(requires):
-            raise RuleError(f"rule {rid!r}: requires needs a pattern and non-empty literals", source=source)
+    requires_exact = tuple(str(lit) for lit in raw.get("requires_exact") or ())
+    for key, lits, fold in (("requires", requires, True), ("requires_exact", requires_exact, False)):
+        if not lits:
+            continue
+        if compiled is None or not all(lits):
+            raise RuleError(f"rule {rid!r}: {key} needs a pattern and non-empty literals", source=source)
         for ex in raw.get("examples") or ():
             text = str(ex.get("text", "")) if isinstance(ex, dict) else str(ex)
-            if not any(lit in text.casefold() for lit in requires):
-                raise RuleError(f"rule {rid!r}: example without any of requires {list(requires)}: {text!r}",
-                                source=source)
-    return {"requires": requires, "starts": starts, "lead_chars": lead_chars, "lead_run": lead_run}
+            if not any(lit in (text.casefold() if fold else text) for lit in lits):
+                raise RuleError(f"rule {rid!r}: example without any of {key} {list(lits)}: {text!r}", source=source)
+    return {"requires": requires, "requires_exact": requires_exact, "starts": starts, "lead_chars": lead_chars,
+            "lead_run": lead_run}
 
 
 @cache

@@ -63,7 +63,7 @@ def _all_rules() -> list[Rule]:
 
 
 def _gated() -> list[Rule]:
-    return [r for r in _all_rules() if r.requires]
+    return [r for r in _all_rules() if r.requires or r.requires_exact]
 
 
 @pytest.mark.parametrize("rule", _gated(), ids=lambda r: r.id)
@@ -74,7 +74,10 @@ def test_every_match_holds_a_required_literal(rule: Rule) -> None:
     texts += [str(ex.get("text", "")) for ex in rule.examples if isinstance(ex, dict)]
     for text in texts:
         for m in rule.compiled.finditer(text):
-            assert any(lit in m.group().casefold() for lit in rule.requires), (rule.id, m.group())
+            if rule.requires:
+                assert any(lit in m.group().casefold() for lit in rule.requires), (rule.id, m.group())
+            if rule.requires_exact:
+                assert any(lit in m.group() for lit in rule.requires_exact), (rule.id, m.group())
 
 
 def _variants(text: str) -> list[str]:
