@@ -9,7 +9,8 @@ the alternation of a lexicon, longest entry first), the name of a Python
 (text, expected ``span`` and ``value``) and ``counterexamples`` (text that
 must not yield the field).  An optional ``starts_with`` (literals, ``<<lexicon>>``)
 names where every match starts, derived by itself for a pattern that begins
-with a lexicon; the pattern is then tried only there.  An optional ``requires`` lists literal strings of
+with a lexicon; the pattern is then tried only there (and, with ``lead_chars``, in the run of
+those characters just before: the number of ``57-мо СУ``).  An optional ``requires`` lists literal strings of
 which every match holds at least one (``"@"`` for an e-mail address): a text
 that holds none of them, case-folded, is not scanned at all, which spares the
 costly patterns most documents cannot match (``requires_exact``: the same, the
