@@ -9,10 +9,12 @@ the alternation of a lexicon, longest entry first), the name of a Python
 (text, expected ``span`` and ``value``) and ``counterexamples`` (text that
 must not yield the field).  An optional ``starts_with`` (literals, ``<<lexicon>>``)
 names where every match starts, derived by itself for a pattern that begins
-with a lexicon; the pattern is then tried only there.  An optional ``requires`` lists literal strings of
+with a lexicon; the pattern is then tried only there (and, with ``lead_chars``, in the run of
+those characters just before: the number of ``57-мо СУ``).  An optional ``requires`` lists literal strings of
 which every match holds at least one (``"@"`` for an e-mail address): a text
 that holds none of them, case-folded, is not scanned at all, which spares the
-costly patterns most documents cannot match.  The test suite runs every example through the
+costly patterns most documents cannot match (``requires_exact``: the same, the
+literals as written, for a case-sensitive pattern).  The test suite runs every example through the
 full pipeline, and fails on a rule without both kinds of example.
 """
 
@@ -31,7 +33,7 @@ import yaml
 
 from .errors import RuleError
 
-__all__ = ["RULES_DIR", "Rule", "RuleSet", "load_ruleset", "rule_files", "lexicon_alternation"]
+__all__ = ["RULES_DIR", "Rule", "RuleSet", "load_ruleset", "rule_files", "lexicon_alternation", "scan_options"]
 
 RULES_DIR = Path(os.environ.get("BGPRESS_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
@@ -55,6 +57,9 @@ class Rule:
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     source: str = ""
     requires: tuple[str, ...] = ()  # case-folded literals, one of which every match holds
+    #: ``requires_exact`` in YAML: literals one of which every match holds as written (a case-sensitive
+    #: pattern's upper-case legal forms, which the case-folded gate would find inside every ``град``)
+    requires_exact: tuple[str, ...] = ()
     #: for a case-insensitive pattern that begins with a lexicon: the case-folded first
     #: words of its entries; found with ``str.find`` in the case-folded text, they are
     #: the only positions where the pattern can start (a case-insensitive alternation
@@ -63,6 +68,10 @@ class Rule:
     #: ``lead_run: {literal: "@", chars: '[\\w.+-]'}`` in YAML: every match starts where the run of
     #: ``chars`` before an occurrence of ``literal`` starts (declared, and tested on the corpus)
     lead_run: tuple[str, Any] | None = None
+    #: ``lead_chars: CLASS`` in YAML, with ``starts``: the characters of an optional lead before the
+    #: start words (a number before a school: ``57-мо СУ``); every position of the run of them just
+    #: before a start word is tried too, since a match that begins with the lead begins there
+    lead_chars: Any = None
 
     def applies_to(self, text: str) -> bool:
         """Whether the pattern can match ``text`` at all (False when no ``requires`` literal occurs).
@@ -71,6 +80,8 @@ class Rule:
         >>> r.applies_to("без адрес"), r.applies_to("a@b.bg")
         (False, True)
         """
+        if self.requires_exact and not any(lit in text for lit in self.requires_exact):
+            return False
         if not self.requires:
             return True
         folded = _folded(text)
@@ -93,6 +104,13 @@ class Rule:
             while i >= 0:
                 candidates.add(i)
                 i = folded.find(word, i + 1, endpos)
+        if self.lead_chars is not None:
+            chars = self.lead_chars
+            for i in list(candidates):
+                s = i
+                while s > pos and chars.match(folded, s - 1):
+                    s -= 1
+                candidates.update(range(s, i))
         return self._at(text, sorted(candidates), pos, endpos)
 
     def _from_lead_run(self, text: str, pos: int, endpos: int) -> list[Any] | None:
@@ -352,6 +370,53 @@ def rule_files() -> list[Path]:
     return sorted(RULES_DIR.glob("*.yaml"))
 
 
+def scan_options(raw: dict[str, Any], pattern: str | None, compiled: Any, lexicons: dict[str, Any], rid: str,
+                 source: str, *, case_sensitive: bool) -> dict[str, Any]:
+    """The :class:`Rule` fields that spare the scan (``requires``, ``starts``, ``lead_chars``,
+    ``lead_run``), read from a rule as written in YAML (``raw``) and checked.
+
+    Shared by the rule files and the entity patterns of ``rules/entities.yaml``.
+    """
+    starts = None
+    lead = _lexicon_lead(pattern) if pattern else None
+    if lead is not None and case_sensitive and f"(?i:<<{lead}>>)" not in str(pattern):
+        lead = None  # a case-sensitive lexicon is scanned fast enough already
+    if lead is not None and lead in lexicons:
+        starts = _first_words(lexicons[lead])
+    if raw.get("starts_with"):
+        starts = _declared_starts(raw["starts_with"], lexicons, rid, source)
+    lead_chars = None
+    if raw.get("lead_chars"):
+        if starts is None or compiled is None:
+            raise RuleError(f"rule {rid!r}: lead_chars needs a pattern and start words", source=source)
+        try:
+            lead_chars = regex.compile(str(raw["lead_chars"]), compiled.flags)
+        except regex.error as exc:
+            raise RuleError(f"rule {rid!r}: lead_chars: {exc}", source=source) from exc
+    lead_run = None
+    if raw.get("lead_run"):
+        lr = raw["lead_run"]
+        try:
+            lead_run = (str(lr["literal"]), regex.compile(str(lr["chars"]), compiled.flags if compiled else 0))
+        except (KeyError, TypeError, regex.error) as exc:
+            raise RuleError(f"rule {rid!r}: lead_run needs literal and chars: {exc}", source=source) from exc
+        if not lead_run[0] or compiled is None:
+            raise RuleError(f"rule {rid!r}: lead_run needs a pattern and a literal", source=source)
+    requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
+    requires_exact = tuple(str(lit) for lit in raw.get("requires_exact") or ())
+    for key, lits, fold in (("requires", requires, True), ("requires_exact", requires_exact, False)):
+        if not lits:
+            continue
+        if compiled is None or not all(lits):
+            raise RuleError(f"rule {rid!r}: {key} needs a pattern and non-empty literals", source=source)
+        for ex in raw.get("examples") or ():
+            text = str(ex.get("text", "")) if isinstance(ex, dict) else str(ex)
+            if not any(lit in (text.casefold() if fold else text) for lit in lits):
+                raise RuleError(f"rule {rid!r}: example without any of {key} {list(lits)}: {text!r}", source=source)
+    return {"requires": requires, "requires_exact": requires_exact, "starts": starts, "lead_chars": lead_chars,
+            "lead_run": lead_run}
+
+
 @cache
 def load_ruleset(name: str) -> RuleSet:
     """Load ``rules/<name>.yaml`` (cached; rule files are read once per process)."""
@@ -378,32 +443,8 @@ def load_ruleset(name: str) -> RuleSet:
                 compiled = regex.compile(expanded, flags)
             except regex.error as exc:
                 raise RuleError(f"rule {rid!r}: bad pattern: {exc}", source=str(path)) from exc
-        starts = None
-        lead = _lexicon_lead(pattern) if pattern else None
-        if lead is not None and raw.get("case_sensitive") and f"(?i:<<{lead}>>)" not in pattern:
-            lead = None  # a case-sensitive lexicon is scanned fast enough already
-        if lead is not None and lead in lexicons:
-            starts = _first_words(lexicons[lead])
-        if raw.get("starts_with"):
-            starts = _declared_starts(raw["starts_with"], lexicons, rid, str(path))
-        lead_run = None
-        if raw.get("lead_run"):
-            lr = raw["lead_run"]
-            try:
-                lead_run = (str(lr["literal"]), regex.compile(str(lr["chars"]), compiled.flags if compiled else 0))
-            except (KeyError, TypeError, regex.error) as exc:
-                raise RuleError(f"rule {rid!r}: lead_run needs literal and chars: {exc}", source=str(path)) from exc
-            if not lead_run[0] or compiled is None:
-                raise RuleError(f"rule {rid!r}: lead_run needs a pattern and a literal", source=str(path))
-        requires = tuple(str(lit).casefold() for lit in raw.get("requires") or ())
-        if requires:
-            if compiled is None or not all(requires):
-                raise RuleError(f"rule {rid!r}: requires needs a pattern and non-empty literals", source=str(path))
-            for ex in raw.get("examples") or ():
-                text = str(ex.get("text", "")) if isinstance(ex, dict) else str(ex)
-                if not any(lit in text.casefold() for lit in requires):
-                    raise RuleError(f"rule {rid!r}: example without any of requires {list(requires)}: {text!r}",
-                                    source=str(path))
+        opts = scan_options(raw, pattern, compiled, lexicons, rid, str(path),
+                            case_sensitive=bool(raw.get("case_sensitive")))
         rules.append(
             Rule(
                 id=rid,
@@ -416,9 +457,7 @@ def load_ruleset(name: str) -> RuleSet:
                 counterexamples=tuple(raw.get("counterexamples") or ()),
                 options=dict(raw.get("options") or {}),
                 source=str(path),
-                requires=requires,
-                starts=starts,
-                lead_run=lead_run,
+                **opts,
             )
         )
     return RuleSet(name=name, rules=tuple(rules), lexicons=lexicons, source=str(path))

@@ -41,8 +41,25 @@ class NormalisedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-_TABLE = str.maketrans(_SUBSTITUTE)
+#: The characters to substitute, one class: a document holds a few dozen of them among
+#: thousands, and substituting each match costs far less than ``str.translate``, which
+#: looks every character of a non-ASCII text up in the table.
+_SUBSTITUTE_RE = re.compile("[" + re.escape("".join(sorted(_SUBSTITUTE))) + "]")
 _DELETE_RE = re.compile("[" + "".join(sorted(_DELETE)) + "]")
+_IDENTITY = array("l", range(4096))
+
+
+def _identity(n: int) -> array:
+    """``array("l", range(n))``, copied out of a table grown on demand (building the
+    offsets of a document one int at a time cost as much as the rest of normalisation)."""
+    global _IDENTITY
+    if len(_IDENTITY) < n:
+        _IDENTITY = array("l", range(max(n, 2 * len(_IDENTITY))))
+    return _IDENTITY[:n]
+
+
+def _substitute(m: re.Match[str]) -> str:
+    return _SUBSTITUTE[m.group()]
 
 
 def normalise(original: str) -> NormalisedText:
@@ -52,18 +69,19 @@ def normalise(original: str) -> NormalisedText:
     >>> n.text, n.to_original(0, 8)
     ('"Заедно" - 20', (0, 8))
     """
-    substituted = original.translate(_TABLE)  # one-to-one: offsets unchanged
+    substituted = _SUBSTITUTE_RE.sub(_substitute, original)  # one-to-one: offsets unchanged
     deletions = [m.start() for m in _DELETE_RE.finditer(substituted)]
     if not deletions:
-        return NormalisedText(substituted, array("l", range(len(original) + 1)))
+        return NormalisedText(substituted, _identity(len(original) + 1))
+    identity = _identity(len(original) + 1)
     offsets = array("l")
     pieces: list[str] = []
     prev = 0
     for d in deletions:
         pieces.append(substituted[prev:d])
-        offsets.extend(range(prev, d))
+        offsets.extend(identity[prev:d])
         prev = d + 1
     pieces.append(substituted[prev:])
-    offsets.extend(range(prev, len(original)))
+    offsets.extend(identity[prev:len(original)])
     offsets.append(len(original))
     return NormalisedText("".join(pieces), offsets)

@@ -55,8 +55,15 @@ def test_example_without_literal_is_an_error(tmp_path: Path, monkeypatch: pytest
         rules.load_ruleset.cache_clear()
 
 
+def _all_rules() -> list[Rule]:
+    """The rules of every rule file and the entity patterns of ``rules/entities.yaml``."""
+    from pipeline.language.ner import pattern_rules
+
+    return [r for f in rule_files() for r in load_ruleset(f.stem).rules] + list(pattern_rules())
+
+
 def _gated() -> list[Rule]:
-    return [r for f in rule_files() for r in load_ruleset(f.stem).rules if r.requires]
+    return [r for r in _all_rules() if r.requires or r.requires_exact]
 
 
 @pytest.mark.parametrize("rule", _gated(), ids=lambda r: r.id)
@@ -67,20 +74,25 @@ def test_every_match_holds_a_required_literal(rule: Rule) -> None:
     texts += [str(ex.get("text", "")) for ex in rule.examples if isinstance(ex, dict)]
     for text in texts:
         for m in rule.compiled.finditer(text):
-            assert any(lit in m.group().casefold() for lit in rule.requires), (rule.id, m.group())
+            if rule.requires:
+                assert any(lit in m.group().casefold() for lit in rule.requires), (rule.id, m.group())
+            if rule.requires_exact:
+                assert any(lit in m.group() for lit in rule.requires_exact), (rule.id, m.group())
 
 
 def _variants(text: str) -> list[str]:
     """The text as written, upper-cased, title-cased, and with a character that folds to two."""
     return [text, text.upper(), text.title(), "Straße " + text,
             text + " Пишете на ivan.petrov@obshtina-test.bg, a@b.c или x.y+z@mail-1.example.org.",
-            text + " Тел.: 0888 123 456, +359 2 981 23 45; GSM 0899111222 или 00359 88 123 4567."]
+            text + " Тел.: 0888 123 456, +359 2 981 23 45; GSM 0899111222 или 00359 88 123 4567.",
+            text + ' Участват 57-мо СУ "Х", а12 ОУ "Y", 3-ти  ДГ "Z" и 12ти СУ "W".']
 
 
-@pytest.mark.parametrize("rule", [r for f in rule_files() for r in load_ruleset(f.stem).rules
-                                  if r.starts is not None or r.lead_run is not None], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in _all_rules() if r.starts is not None or r.lead_run is not None],
+                         ids=lambda r: r.id)
 def test_candidate_scan_equals_plain_scan(rule: Rule) -> None:
-    """Trying the pattern only where a lexicon entry or a lead run starts yields exactly ``compiled.finditer``."""
+    """Trying the pattern only where a lexicon entry (or the run of ``lead_chars`` before one) or a
+    lead run starts yields exactly ``compiled.finditer``."""
     from pipeline.textnorm import normalise
 
     texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted((ROOT / "corpus").glob("*.txt"))]

@@ -167,7 +167,7 @@ def _outcomes(tasks: Iterator[Any], opts: BatchOptions, jobs: int, want_mentions
             yield process_item(t)
         return
     # build the pipeline in the parent first: forked workers inherit it instead of each loading spaCy
-    init_worker(opts.ner, opts.reader, want_mentions)
+    init_worker(opts.ner, opts.reader, want_mentions, preload=True)
     gate = _Gate(max(jobs * opts.chunksize * 4, opts.chunksize))
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     # workers are recycled every ~4000 documents: spaCy's string store grows with every new token

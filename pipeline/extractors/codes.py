@@ -124,9 +124,13 @@ def scan_codes(text: str) -> tuple[IsunCode, ...]:
     return tuple(out)
 
 
+#: compiled once: ``regex.sub(str, ...)`` pays a pattern-cache lookup of ~8 us per call
+_CALL_SUFFIX_RE = regex.compile(r"-C\d+$")
+
+
 def _project_key(code: str) -> str:
     """A project code without its -Cnn suffix (``X-0001`` and ``X-0001-C01`` are one project)."""
-    return regex.sub(r"-C\d+$", "", code)
+    return _CALL_SUFFIX_RE.sub("", code)
 
 
 def _contract_numbers(doc: Document) -> list[tuple[int, int, str, str]]:

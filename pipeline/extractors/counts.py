@@ -154,8 +154,11 @@ class _Lex:
         self.inherit_re = regex.compile(r"\s*(?:" + lexicon_alternation(inh) + r")(?!\w)", regex.IGNORECASE)
 
         figure = rs.rule("counts.figure_noun").pattern or r"\d+"
+        # the whitespace before each token is captured so that findall (strings, no match objects)
+        # still gives the offsets; a token never begins with whitespace, so the tokens are those of
+        # a finditer over the three alternatives alone
         self.tok_re = regex.compile(
-            rf"(?P<num>{figure})|(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<p>\S)", regex.VERSION1,
+            rf"(\s*)(?:(?P<num>{figure})|(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<p>\S))", regex.VERSION1,
         )
         self.number_words = frozenset(w.lower() for kind in ("units", "tens", "hundreds", "scales")
                                       for w in num_lex[kind])
@@ -280,33 +283,43 @@ def _lex() -> _Lex:
 
 # ---------------------------------------------------------------- tokens
 def _tokens(text: str) -> list[_Tok]:
-    """Figures, words and punctuation; runs of number words (двеста и петдесет) become one token."""
+    """Figures, words and punctuation; runs of number words (двеста и петдесет) become one token.
+
+    One ``findall`` gives (space before, figure, word, punctuation) per token, and the offsets
+    are summed from their lengths: a match object per token cost as much as the regex scan.
+    """
     lx = _lex()
     out: list[_Tok] = []
     nw, conj = lx.number_words, lx.number_conj
     definite = lx.definite
     append = out.append
-    for m in lx.tok_re.finditer(text):
-        kind = m.lastgroup or "p"
-        word = m.group()
-        low = word.lower()
+    end = 0
+    for space, num, word, punct in lx.tok_re.findall(text):
+        start = end + len(space)
+        if num:
+            kind, tok = "num", num
+        elif word:
+            kind, tok = "word", word
+        else:
+            kind, tok = "p", punct
+        end = start + len(tok)
+        low = tok.lower()
         if kind == "word":
             if low in nw:
                 prev = out[-1] if out else None
                 # join "двеста и петдесет" / "двадесет и три" into one number-words token
                 if (prev is not None and prev.kind == "word" and prev.text.lower() in conj and len(out) > 1
-                        and out[-2].kind == "nw" and text[out[-2].end:m.start()].strip().lower() in conj):
+                        and out[-2].kind == "nw" and text[out[-2].end:start].strip().lower() in conj):
                     first = out[-2]
-                    out[-2:] = [_Tok("nw", first.start, m.end(), text[first.start:m.end()])]
+                    out[-2:] = [_Tok("nw", first.start, end, text[first.start:end])]
                     continue
-                if prev is not None and prev.kind == "nw" and not text[prev.end:m.start()].strip():
-                    out[-1] = _Tok("nw", prev.start, m.end(), text[prev.start:m.end()])
+                if prev is not None and prev.kind == "nw" and not text[prev.end:start].strip():
+                    out[-1] = _Tok("nw", prev.start, end, text[prev.start:end])
                     continue
                 kind = "nw"
             elif low in definite:
                 kind = "nwd"
-        start, end = m.span()
-        append(_Tok(kind, start, end, word, low))
+        append(_Tok(kind, start, end, tok, low))
     return out
 
 

@@ -429,7 +429,7 @@ def _line_list_mates(text: str, hits: list[_Hit]) -> list[_Hit]:
         ls = text.rfind("\n", 0, h.start) + 1
         le = text.find("\n", h.end)
         le = len(text) if le < 0 else le
-        if regex.fullmatch(r"\s*\)?\s*[.;,]?\s*", text[h.end : le]):
+        if _LINE_CLOSE_RE.fullmatch(text[h.end : le]):
             before = text[ls : h.start].rstrip()
             opener = "(" if before.endswith("(") else "-" if before[-1:] in "-:" else ""
             if opener:
@@ -483,10 +483,15 @@ def _units(text: str, hits: list[_Hit]) -> list[_Unit]:
 # context: document mode, role, qualifier, programme
 # --------------------------------------------------------------------------
 
+#: compiled once: ``regex.match(str, ...)`` pays a pattern-cache lookup of ~8 us per call
+_LINE_CLOSE_RE = regex.compile(r"\s*\)?\s*[.;,]?\s*")  # only a bracket or stop to the line end
+_NUMBERED_RE = regex.compile(r"\s*\d{1,2}[.)]\s")  # a numbered list item
+
+
 def _header_context(text: str, pos: int) -> tuple[int, int] | None:
     """For an amount on a bullet line, the interval of the list header line (ending in ':')."""
     ls = text.rfind("\n", 0, pos) + 1
-    if text[ls:pos].lstrip()[:1] not in tuple(_BULLETS) and not regex.match(r"\s*\d{1,2}[.)]\s", text[ls:pos]):
+    if text[ls:pos].lstrip()[:1] not in tuple(_BULLETS) and not _NUMBERED_RE.match(text[ls:pos]):
         return None
     end = ls - 1
     for _ in range(30):
