@@ -15,7 +15,7 @@ $(VENV)/.setup: pyproject.toml
 # torch is pinned to the CPU wheel on this disk *before* stanza, or pip fetches a CUDA build
 $(VENV)/.setup-dev: $(VENV)/.setup
 	$(PIP) install torch==2.13.0
-	$(PIP) install -e ".[dev,stanza,dask,report]"
+	$(PIP) install -e ".[dev,stanza,dask,report,duckdb]"
 	touch $@
 
 setup: $(VENV)/.setup
