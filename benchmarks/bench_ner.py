@@ -212,6 +212,11 @@ def quality() -> dict[str, Any]:
         "spacy-selective (shipped model, seen docs)": N.get_ner("spacy", selective=True),
         "model alone, full (shipped, seen docs)": _model_only(str(N.DEFAULT_SPACY_MODEL_DIR), False),
     }
+    # the CV folds were drawn over the gold_ner documents of the fine-tune (training/ner_cv_gold.json
+    # says how many: the first N in sorted order); documents added since are scored by no fold
+    cv_docs = json.loads((ROOT / "training" / "ner_cv_gold.json").read_text(encoding="utf-8"))["docs"]
+    gold = sorted(gold)[:cv_docs]
+    out["docs"] = len(gold)
     for name, ner in runs.items():
         out["backends"][name] = _score([(g, _predict(ner, t)) for _i, t, g in gold])
     fold_dirs = [ROOT / "training" / "output" / f"ft_fold{i}" / "model-last" for i in range(3)]

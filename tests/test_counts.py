@@ -272,3 +272,13 @@ def test_a_singular_unknown_noun_after_and_one_in_a_list_is_counted() -> None:
 def test_a_cue_in_a_time_phrase_is_not_the_counts_verb() -> None:
     assert _counts("Преди започване на работа 6 кандидати ще преминат обучение.")[0][1] == "trained"
     assert _counts("След обучението 9 лица започнаха работа.")[0][1] == "employed"
+
+
+def test_headline_count_repeated_in_body_is_listed_once() -> None:
+    from pipeline import extract
+
+    text = "Над 300 младежи започнаха работа\n\nПо програмата над 300 души започнаха работа при работодатели."
+    counts = extract(text, "x", ner="rules").counts
+    assert [(c.value, c.category, c.qualifier) for c in counts] == [(300, "employed", "over")]
+    # a headline count the body does not repeat stays
+    assert extract("Наети са 12 медиатори\n\nПроектът продължава.", "y", ner="rules").counts[0].value == 12

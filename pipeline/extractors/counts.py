@@ -380,6 +380,10 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
         end = toks[j + 1].end
         j += 2
         personal = True
+    # `3 (три) автомобила`: the number restated in words, in brackets, between figure and noun
+    if (t.kind == "num" and j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].kind in ("nw", "nwd")
+            and toks[j + 2].text == ")"):
+        j += 3
     if j < len(toks) and toks[j].low in lx.mult_values and toks[j].kind in ("word", "nw"):
         value *= lx.mult_values[toks[j].low]
         end = toks[j].end
@@ -854,6 +858,24 @@ def _tok_after(toks: list[_Tok], pos: int) -> int:
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     """Count mentions of ``doc``, skipping numbers claimed by money, dates and codes."""
-    cands = find_counts(doc.text, doc.sentences, _claimed(doc, found), doc.to_original)
+    cands = _without_headline_repeats(doc.text, find_counts(doc.text, doc.sentences, _claimed(doc, found),
+                                                             doc.to_original))
     return [doc.mention("counts", c.count, c.start, c.end, c.rule_id, label=c.count.category) for c in cands]
+
+
+def _without_headline_repeats(text: str, cands: list[CountCandidate]) -> list[CountCandidate]:
+    """``Над 1 200 младежи`` in the headline and ``над 1 200 души`` in the body are one fact.
+
+    SCHEMA lists a repeated fact once; the body names it with more care (its noun,
+    its category cues), so a headline count goes when the body repeats its value,
+    category and qualifier with a noun of its own.
+    """
+    first_nl = text.find("\n")
+    if first_nl < 0:
+        return cands
+    # a body repeat that only points back (`над 1 800 от тях`) names no noun: the headline's stays
+    body = {(c.count.value, c.count.category, c.count.qualifier) for c in cands
+            if c.start > first_nl and c.rule_id != "counts.inherit_referent"}
+    return [c for c in cands
+            if c.start > first_nl or (c.count.value, c.count.category, c.count.qualifier) not in body]
 

@@ -72,7 +72,7 @@ class Atom:
     contract: bool = False
     header: bool = False
     relative: str | None = None
-    open_day: tuple[int, int] | None = None
+    open_day: tuple[int, int | None] | None = None  # (month, day) of a yearless range opener
     rel_day: tuple[int, int | None] | None = None
 
 
@@ -100,6 +100,16 @@ def build_numeric(rule: Rule, m: Any) -> list[Atom]:
     start = min(m.start("d"), m.start("y"))  # `date 2025-09-24`: the date alone
     return [Atom(start, m.end(), (value,), rule.id, contract=bool(rule.options.get("contract")),
                  header=bool(rule.options.get("header")))]
+
+
+def build_roman_month(rule: Rule, m: Any) -> list[Atom]:
+    """``15.IV.2024 г.``: the month in Roman numerals, as official letters still write it."""
+    month = _cues().roman.get(m.group("mon").upper())
+    year = expand_year(m.group("y"))
+    value = iso_date(year, month, int(m.group("d"))) if month else None
+    if value is None:
+        return []
+    return [Atom(m.start(), m.end(), (value,), rule.id)]
 
 
 def build_month_name(rule: Rule, m: Any) -> list[Atom]:
@@ -180,9 +190,18 @@ def build_open_day(rule: Rule, m: Any) -> list[Atom]:
     return [Atom(m.start(), m.end(), (), rule.id, open_day=(month, int(m.group("d"))))]
 
 
+def build_open_month(rule: Rule, m: Any) -> list[Atom]:
+    """``март`` in ``от м. март до м. юни 2024 г.``: takes the year of the range's end."""
+    month = month_number(m.group("mon"))
+    if month is None:
+        return []
+    return [Atom(m.start(), m.end(), (), rule.id, open_day=(month, None))]
+
+
 _BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
     "build_numeric": build_numeric,
     "build_month_name": build_month_name,
+    "build_roman_month": build_roman_month,
     "build_day_list": build_day_list,
     "build_year": build_year,
     "build_year_range": build_year_range,
@@ -190,6 +209,7 @@ _BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
     "build_relative": build_relative,
     "build_relative_day": build_relative_day,
     "build_open_day": build_open_day,
+    "build_open_month": build_open_month,
 }
 
 
@@ -220,6 +240,7 @@ class _Cues:
     meta_strip: Any
     boundary: Any
     clause_break: Any
+    roman: dict[str, int]
     since: Any
     connector: Any
     year_cue: Any
@@ -274,8 +295,9 @@ def _cues() -> _Cues:
         meta_strip=c(_words(lx, "meta_fillers") + r"|[\d\W_]+"),
         boundary=regex.compile(r"[.!?;]\s+(?=[\p{Lu}\"])|\n", regex.VERSION1),
         clause_break=c(r",\s*" + _words(lx, "clause_openers")),
+        roman={str(k).upper(): int(v) for k, v in lx["roman_months"].items()},
         since=c(r"^\s*" + _words(lx, "since_after")),
-        connector=c(r"^\s*(?:-|до)\s*$"),
+        connector=c(r"^\s*(?:-|до)\s*(?:(?:м\.|месец)\s*)?$"),
         year_cue=c(_words(lx, "year_cues") + r"\s+$"),
         year_anchor=regex.compile(r"(?<!\d)(?:19|20)?\d\d(?!\d)", regex.VERSION1),
         year4_anchor=regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)", regex.VERSION1),

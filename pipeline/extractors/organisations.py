@@ -87,7 +87,10 @@ def _lex() -> _Lex:
         subject_gap=regex.compile(
             rf'[\s,"]*(?:(?:{lexicon_alternation(lx["subject_gap_words"])}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
-            rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?)[\s,]*)?',
+            rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
+            # ... or between commas: `НЧ "X", с. Бяла река, община Първомай, приключи`
+            rf'|,\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
+            rf'(?:,\s*(?:община|област)\s+\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?)?\s*,)[\s,]*)?',
             regex.I | regex.V1,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),

@@ -57,21 +57,24 @@ def parse_figure(s: str, *, with_multiplier: bool = False) -> Decimal | None:
         return None
 
 
+_WORD_KINDS = ("units", "tens", "hundreds", "scales", "fractions")
+
+
 @lru_cache(maxsize=1)
-def _word_values() -> dict[str, tuple[str, int]]:
+def _word_values() -> dict[str, tuple[str, Decimal]]:
     lex = load_ruleset("numbers").lexicons
-    out: dict[str, tuple[str, int]] = {}
-    for kind in ("units", "tens", "hundreds", "scales"):
+    out: dict[str, tuple[str, Decimal]] = {}
+    for kind in _WORD_KINDS:
         for w, v in lex[kind].items():
-            out[w] = (kind, int(v))
+            out[w] = (kind, Decimal(str(v)))
     return out
 
 
 @lru_cache(maxsize=1)
 def number_words_pattern() -> str:
-    """A regex for a run of number words (``двеста и петдесет хиляди``)."""
+    """A regex for a run of number words (``двеста и петдесет хиляди``, ``половин милион``)."""
     lex = load_ruleset("numbers").lexicons
-    words = [w for kind in ("units", "tens", "hundreds", "scales") for w in lex[kind]]
+    words = [w for kind in _WORD_KINDS for w in lex[kind]]
     alt = lexicon_alternation(words)
     conj = lexicon_alternation(lex["conjunctions"])
     return rf"(?<!\w){alt}(?:\s+(?:{conj}\s+)?{alt})*(?!\w)"
@@ -80,12 +83,17 @@ def number_words_pattern() -> str:
 def parse_number_words(s: str) -> int | None:
     """The value of a run of number words, or None if a word is not a number word.
 
+    A fraction (``половин``) counts only before a scale: ``половин милион`` is
+    500000, ``половин`` alone is no whole number.
+
     >>> parse_number_words("двеста и петдесет хиляди"), parse_number_words("две")
     (250000, 2)
+    >>> parse_number_words("половин милион"), parse_number_words("половин")
+    (500000, None)
     """
     values = _word_values()
     conj = set(load_ruleset("numbers").lexicons["conjunctions"])
-    total = current = 0
+    total = current = Decimal(0)
     seen = False
     for w in s.lower().split():
         if w in conj:
@@ -95,12 +103,15 @@ def parse_number_words(s: str) -> int | None:
         kind, v = values[w]
         seen = True
         if kind == "scales":
-            current = max(current, 1) * v
+            current = (current if current else Decimal(1)) * v
             total += current
-            current = 0
+            current = Decimal(0)
         else:
             current += v
-    return total + current if seen else None
+    value = total + current
+    if not seen or value != value.to_integral_value():
+        return None
+    return int(value)
 
 
 @lru_cache(maxsize=1)
