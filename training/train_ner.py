@@ -110,12 +110,9 @@ def write_raw_text(data: Path, out: Path, upper_share: float = 0.15, seed: int =
     seeded share of all lines.  Returns counts."""
     import gzip
 
-    splits = {}
-    with open(data / "slavicner-bg" / "splits.tsv", encoding="utf-8") as fh:
-        next(fh)
-        for line in fh:
-            doc_id, topic, split = line.rstrip("\n").split("\t")
-            splits[doc_id] = "ryanair" if topic == "ryanair" else split
+    from prepare import load_splits  # training/ is the script's own directory, first on sys.path
+
+    splits = load_splits(data)
     lines: list[str] = []
     titles: list[str] = []
     counts = {"slavicner_docs": 0, "ud_sentences": 0, "corpus_docs": 0}
