@@ -28,7 +28,8 @@ from ..schema import Mention
 __all__ = ["extract", "normalise_email", "normalise_phone"]
 
 _HYPHEN_SURNAME = regex.compile(r"-\p{Lu}\p{Ll}+", regex.V1)
-_NUMBER = regex.compile(r"(?:(?:\+|00)\s*359[\s/-]*(?:\(0\)\s*)?|0)\d(?:[\s/-]?\d){6,9}", regex.V1)
+#: digits may be split by a space, or by a slash or dash with spaces around it (`068/ 60 11 23`)
+_NUMBER = regex.compile(r"(?:(?:\+|00)\s*359[\s/-]*(?:\(0\)\s*)?|0)\d(?:(?:[ \t]*[/-][ \t]*|\s)?\d){6,9}", regex.V1)
 
 
 @lru_cache(maxsize=1)

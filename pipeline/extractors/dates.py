@@ -190,6 +190,14 @@ def build_open_day(rule: Rule, m: Any) -> list[Atom]:
     return [Atom(m.start(), m.end(), (), rule.id, open_day=(month, int(m.group("d"))))]
 
 
+def build_open_numeric(rule: Rule, m: Any) -> list[Atom]:
+    """``01.01`` in ``от 01.01 до 31.12.2024 г.``: takes the year of the range's end."""
+    month, day = int(m.group("m")), int(m.group("d"))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return []
+    return [Atom(m.start(), m.end(), (), rule.id, open_day=(month, day))]
+
+
 def build_open_month(rule: Rule, m: Any) -> list[Atom]:
     """``март`` in ``от м. март до м. юни 2024 г.``: takes the year of the range's end."""
     month = month_number(m.group("mon"))
@@ -210,6 +218,7 @@ _BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
     "build_relative_day": build_relative_day,
     "build_open_day": build_open_day,
     "build_open_month": build_open_month,
+    "build_open_numeric": build_open_numeric,
 }
 
 
@@ -620,6 +629,22 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             (starts if it.role == "start" else ends).append((it.scalar_rank, a.start, m))
     if is_several(text) and (len({m.value for _, _, m in starts}) > 1 or len({m.value for _, _, m in ends}) > 1):
         return out  # several projects, each with its own period: no one implementation period
-    out.extend(m for _, _, m in sorted(starts, key=lambda t: (t[0], t[1])))
-    out.extend(m for _, _, m in sorted(ends, key=lambda t: (t[0], t[1])))
+    out.extend(_finer_first([m for _, _, m in sorted(starts, key=lambda t: (t[0], t[1]))]))
+    out.extend(_finer_first([m for _, _, m in sorted(ends, key=lambda t: (t[0], t[1]))]))
     return out
+
+
+def _finer_first(ranked: list[Mention]) -> list[Mention]:
+    """The best candidate, unless another one says the same more precisely.
+
+    ``2024–2026 г.`` ranks first as a period, but ``Дата на стартиране: 15.04.2024 г.``
+    names the day inside that year: the record takes the day.
+    """
+    if not ranked:
+        return ranked
+    best = str(ranked[0].value)
+    finer = [m for m in ranked[1:] if str(m.value).startswith(best) and len(str(m.value)) > len(best)]
+    if not finer:
+        return ranked
+    pick = max(finer, key=lambda m: len(str(m.value)))
+    return [pick] + [m for m in ranked if m is not pick]

@@ -278,6 +278,16 @@ def build_words(m: Any) -> Built | None:
     return Built(amount, cur)
 
 
+def build_composite(m: Any) -> Built | None:
+    """``3 милиона и 200 хиляди лева``: a figure with a larger scale plus one with a smaller scale."""
+    big = _figure_value(m.group("figure"), m.group("multiplier"))
+    small = _figure_value(m.group("figure2"), m.group("multiplier2"))
+    cur = _currency(m.group("currency"))
+    if big is None or small is None or cur is None or small[0] >= big[0]:
+        return None
+    return Built(big[0] + small[0], cur)
+
+
 def build_list(m: Any) -> Built | None:
     """List mates are built in :func:`_list_mates`; the rule exists for its examples."""
     return None
@@ -287,6 +297,7 @@ _BUILDERS: dict[str, Callable[[Any], Built | None]] = {
     "build_figure": build_figure,
     "build_prefixed": build_prefixed,
     "build_words": build_words,
+    "build_composite": build_composite,
     "build_list": build_list,
 }
 

@@ -351,6 +351,9 @@ def _split_items(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in items if text[s:e].strip()]
 
 
+_ITEM_NUMBER = regex.compile(r"(?:\d{1,2}|[а-я])\)\s+|\d{1,2}\.\s+(?=\p{Lu}|\")", regex.V1)
+
+
 def _clean_item(
     doc: Document, s: int, e: int, head: str, *, orgs_only: bool = False
 ) -> tuple[OrgSpan | None, str, bool]:
@@ -359,6 +362,9 @@ def _clean_item(
     text = doc.text
     while s < e and text[s] in " :-":
         s += 1
+    nm = _ITEM_NUMBER.match(text, s, e)  # `Партньори: 1) X; 2) Y`
+    if nm:
+        s = nm.end()
     m = lx.connectors.match(text[s:e])
     if m:
         s += m.end()
