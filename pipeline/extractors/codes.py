@@ -111,8 +111,9 @@ def scan_codes(text: str) -> tuple[IsunCode, ...]:
     for m in _rules().rule("codes.isun_code").finditer(text):
         prefix = canonical_code(m.group("prefix"))
         if m.group("old"):
+            # 2007-2013 slash codes: BG161PO001/1.1-12/2011 [/023 = the contract]
             procedure = prefix + canonical_code(m.group("old"))
-            project = None
+            project = f"{procedure}/{m.group('oldnum')}" if m.group("oldnum") else None
         else:
             procedure = f"{prefix}-{m.group('proc')}"
             project = None

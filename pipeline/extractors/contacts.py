@@ -110,6 +110,33 @@ def _person(doc: Document, rule: Rule, m: Any) -> list[Mention]:
     return [doc.mention("contacts.persons", " ".join(doc.surface(s, e).split()), s, e, rule.id)]
 
 
+_LISTED_NAME = regex.compile(
+    r"(?:^|(?<=[ \t]и[ \t]))[ \t]*(?:(?:инж\.|г-н|г-жа|г-ца|д-р|проф\.|доц\.|арх\.)[ \t]*)?"
+    r"(?P<name>\p{Lu}\p{Ll}+[ \t]+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}])", regex.V1 | regex.M)
+
+
+def _person_list(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    """``Лица за контакт:`` followed by several people: ``A и B`` on the label's line, or one
+    person a line (``Кирил Младенов – тел. ...``) until a blank line, four lines at most."""
+    text = doc.text
+    end = text.find("\n\n", m.end())
+    end = len(text) if end < 0 else end
+    lines_end = m.end()
+    for _ in range(5):
+        nl = text.find("\n", lines_end + 1)
+        if nl < 0 or nl > end:
+            lines_end = end
+            break
+        lines_end = nl
+    out = []
+    for nm in _LISTED_NAME.finditer(text, m.end(), lines_end):
+        name = nm.group("name")
+        if name.split()[0] in _not_person():
+            continue
+        out.append(doc.mention("contacts.persons", " ".join(name.split()), nm.start("name"), nm.end("name"), rule.id))
+    return out
+
+
 def _with_hyphen_surname(doc: Document, end: int) -> int:
     hm = _HYPHEN_SURNAME.match(doc.text, end)
     return hm.end() if hm else end
@@ -195,6 +222,7 @@ def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
 _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {
     "person": _person,
     "person_entity": _person_entity,
+    "person_list": _person_list,
     "email": _email,
     "email_obfuscated": _email_obfuscated,
     "phone": _phone,
