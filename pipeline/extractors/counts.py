@@ -130,6 +130,7 @@ class _Lex:
         self.ordinal_ok = frozenset({"те"})
         self.weak = words("weak_number_words")
         self.personal = words("personal_numeral_suffixes")
+        self.glued_endings = self.ordinal_ok | self.personal  # endings written `<figure>-<ending>`
         self.number_of = words("number_of_words")
         num_lex = load_ruleset("numbers").lexicons
         self.scales = frozenset(str(w).lower() for w in num_lex["scales"])
@@ -368,18 +369,14 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
     if value is None:
         return None
     j, end = i + 1, t.end
-    # `48-те общини`: the definite article glued to a figure belongs to it
-    if (t.kind == "num" and j + 1 < len(toks) and toks[j].text == "-" and toks[j].start == end
-            and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.ordinal_ok):
-        end = toks[j + 1].end
-        j += 2
+    # an ending glued to the figure belongs to it: the article (`48-те общини`) or the ending
+    # of a masculine personal numeral (`3-ма служители`, `15-има младежи`; rule counts.personal_numeral)
     personal = False
-    # `3-ма служители`, `15-има младежи`: the ending of a masculine personal numeral (rule counts.personal_numeral)
     if (t.kind == "num" and j + 1 < len(toks) and toks[j].text == "-" and toks[j].start == end
-            and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.personal):
+            and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.glued_endings):
+        personal = toks[j + 1].low in lx.personal
         end = toks[j + 1].end
         j += 2
-        personal = True
     # `3 (три) автомобила`: the number restated in words, in brackets, between figure and noun
     if (t.kind == "num" and j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].kind in ("nw", "nwd")
             and toks[j + 2].text == ")"):
