@@ -441,17 +441,22 @@ def _partner_mentions(doc: Document, rule: Rule, items: list[OrgSpan]) -> list[C
 _BULLET_LINE = regex.compile(r"[^\S\n]*(?:[•·▪◦*>-]|\d{1,2}[.)])[^\S\n]+(?P<item>[^\n]*?)[\s;,.]*(?:\n|$)", regex.V1)
 
 
+_BLANK_TO_EOL = regex.compile(r"[ \t]*\n")
+
+
 def _bullet_items(text: str, pos: int) -> list[tuple[int, int]]:
     """``Партньори по проекта са:`` followed by a bulleted list, one organisation a line.
 
     The list must start on the cue's line end (or right at ``pos``) and have two or
     more bullet lines; it ends at the first line that is not a bullet."""
     ls = text.rfind("\n", 0, pos) + 1
-    if text[ls:pos].strip(" \t•·▪◦*>-") and not text[pos:].lstrip(" \t").startswith("\n"):
+    line_break = _BLANK_TO_EOL.match(text, pos)  # nothing but spaces before the line end
+    if text[ls:pos].strip(" \t•·▪◦*>-") and not line_break:
         return []
     p = pos if not text[ls:pos].strip(" \t") else ls
-    if text[p:].lstrip(" \t").startswith("\n"):
-        p = text.index("\n", p) + 1
+    eol = _BLANK_TO_EOL.match(text, p)
+    if eol:
+        p = eol.end()
     items: list[tuple[int, int]] = []
     while p < len(text):
         bm = _BULLET_LINE.match(text, p)
@@ -563,6 +568,26 @@ _AFTER_SUBJECT = regex.compile(
     r"\s+(?:ще\s+|се\s+|е\s+)?\p{Ll}[\p{Ll}-]+", regex.V1)
 
 
+@lru_cache(maxsize=8)
+def _lead_end(text: str) -> int:
+    """Where the lead ends: after the fourth non-blank line, or after the 12th line if sooner.
+
+    Computed once per text, as the lead-subject rule is tried at every line start (before, each
+    try counted the lines above it: quadratic in a long text)."""
+    nonblank = 0
+    pos = 0
+    for _ in range(_LEAD_LINES * 3):
+        nl = text.find("\n", pos)
+        if text[pos: len(text) if nl < 0 else nl].strip():
+            nonblank += 1
+        if nl < 0:
+            return len(text)
+        pos = nl + 1
+        if nonblank == _LEAD_LINES:
+            break
+    return pos
+
+
 def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     """The organisation that opens the headline or the lead and acts (a verb follows).
 
@@ -570,10 +595,7 @@ def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     ``МБАЛ "X" АД ще модернизира ...``.  Only the first few lines count, a funder
     never does, and a text about several projects or a call has no beneficiary."""
     text = doc.text
-    if text.count("\n", 0, m.start()) >= _LEAD_LINES * 3:
-        return []
-    lines_before = [ln for ln in text[: m.start()].split("\n") if ln.strip()]
-    if len(lines_before) >= _LEAD_LINES or is_several(text) or is_call(text):
+    if m.start() >= _lead_end(text) or is_several(text) or is_call(text):
         return []
     lx = _lex()
     for e in _orgs(doc):
