@@ -28,13 +28,13 @@ class Document:
     doc_id: str
     original: str
     norm: NormalisedText
-    spacy_doc: Doc
     entities: list[Entity] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     #: values derived once per document (lower-cased text, sentence starts), each stored
     #: with the object it was derived from so that a reassigned field is not served stale
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _spacy_doc: Doc | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -43,16 +43,31 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, doc_id: str = "doc", *, ner: Any = None, meta: dict[str, Any] | None = None) -> Document:
-        """Normalise, tokenise, split sentences and (optionally) tag entities."""
-        from .language.tokenizer import get_nlp, sentence_spans
+        """Normalise, split sentences and (optionally) tag entities.
+
+        The sentences come from the tokens of our tokenizer without a spaCy
+        ``Doc`` (:func:`~pipeline.language.tokenizer.text_sentences`): building
+        one cost as much as the rest of the language layer, and only the
+        stanza backend reads it (:attr:`spacy_doc`, built on first use).
+        """
+        from .language.tokenizer import text_sentences
 
         norm = normalise(text)
-        sdoc = get_nlp()(norm.text)
-        doc = cls(doc_id=doc_id, original=text, norm=norm, spacy_doc=sdoc, meta=dict(meta or {}))
-        doc.sentences = sentence_spans(sdoc)
+        doc = cls(doc_id=doc_id, original=text, norm=norm, meta=dict(meta or {}))
+        doc.sentences = text_sentences(norm.text)
         if ner is not None:
             doc.entities = list(ner(doc))
         return doc
+
+    @property
+    def spacy_doc(self) -> Doc:
+        """The normalised text as a spaCy ``Doc`` of our tokenizer and sentence splitter
+        (its sentences are :attr:`sentences`), built on first use."""
+        if self._spacy_doc is None:
+            from .language.tokenizer import get_nlp
+
+            self._spacy_doc = get_nlp()(self.norm.text)
+        return self._spacy_doc
 
     # -- offsets ---------------------------------------------------------
     def to_original(self, start: int, end: int) -> tuple[int, int]:

@@ -7,6 +7,8 @@ and knows few address abbreviations, so a naive splitter ends sentences at
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +22,7 @@ from spacy.tokens import Doc
 
 from ..rules import load_ruleset
 
-__all__ = ["make_nlp", "get_nlp", "sentence_spans"]
+__all__ = ["make_nlp", "get_nlp", "sentence_spans", "text_sentences"]
 
 
 def _abbreviations() -> tuple[list[str], list[str]]:
@@ -156,3 +158,178 @@ def get_nlp() -> Language:
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """Character intervals of the sentences (normalised-text coordinates)."""
     return [(s.start_char, s.end_char) for s in doc.sents]
+
+
+# -- sentences without a Doc -------------------------------------------------------------------
+
+#: The whitespace before a run of non-space characters, and the run: spaCy's tokenizer cuts the
+#: text at exactly these places (``\s`` and ``str.isspace`` agree) and tokenises every run, and every
+#: whitespace run less the single space it keeps as a token's trailing space, on its own.
+_SPAN_RE = re.compile(r"(\s*)(\S+)")
+#: Distinct spans remembered (about 200 bytes each); the memory is cleared when full.
+_MAX_SPANS = 200_000
+
+
+class _SpanTokens:
+    """Token texts of whitespace-separated spans, each tokenised by spaCy once per process.
+
+    Why: spaCy caches a span's tokens only until the first special case of a
+    document (``г.``, ``гр.``: its flag ``has_special`` stays set for the rest of the
+    text, spaCy issue #1250) and stops caching at 10,000 spans, so most spans of
+    every document went through the affix regexes again; building the ``Doc``
+    cost as much as ``spacy.blank("bg")`` itself, for the sentence splitter alone.
+    Here each distinct span is tokenised once, by the same tokenizer, and its
+    tokens are reused.
+
+    Tokenising span by span equals tokenising the text, except where two pieces
+    of a special case (``и под.``: ``и`` + ``под`` + ``.``; ``:-)``) meet across a
+    space: spaCy's matcher of special cases then sees a match that no span holds
+    alone, which may join the pieces or keep another match from being applied.
+    Where a span ends with one piece and the next begins with the piece after it,
+    the two (and any run of spans so joined) are tokenised together, as spaCy
+    tokenises them in the text.  The matcher looks at the tokens before it
+    retokenises: a span's first token was then either the one it has now or, when
+    that one is a special case the matcher assembled, the first piece of it (the
+    last token likewise), so the test can only err towards tokenising together.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        from spacy.tokenizer import Tokenizer
+
+        tok: Any = nlp.tokenizer
+        self.tokenizer = tok
+        # every special case cut by the affix rules alone: the token sequences spaCy's matcher looks for
+        bare = Tokenizer(nlp.vocab, rules={}, prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
+                         infix_finditer=tok.infix_finditer, token_match=tok.token_match, url_match=tok.url_match)
+        pairs: set[tuple[str, str]] = set()
+        #: a token a special case begins (ends) with -> the first (last) piece the matcher assembled it from
+        first_piece: dict[str, set[str]] = {}
+        last_piece: dict[str, set[str]] = {}
+        for special, substrings in tok.rules.items():
+            pieces = [t.text for t in bare(special)]
+            if len(pieces) < 2:
+                continue
+            pairs.update(zip(pieces, pieces[1:], strict=False))
+            first_piece.setdefault(substrings[0][ORTH], set()).add(pieces[0])
+            last_piece.setdefault(substrings[-1][ORTH], set()).add(pieces[-1])
+        self.pairs = frozenset(pairs)
+        self.firsts = frozenset(a for a, _ in pairs)
+        self.seconds = frozenset(b for _, b in pairs)
+        self.first_piece = {k: frozenset(v) for k, v in first_piece.items()}
+        self.last_piece = {k: frozenset(v) for k, v in last_piece.items()}
+        #: span -> (token texts, pieces its first token may have been, pieces its last token may have been)
+        self.cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+    def _learn(self, spans: list[str]) -> None:
+        """Tokenise spans not seen before, in one call: a spaCy ``Doc`` per span cost more than
+        its tokens.  Joined by newlines, which are tokens of their own and in no special case, the
+        spans are tokenised exactly as one by one; a whitespace span is tokenised alone."""
+        words: list[str] = []
+        for s in dict.fromkeys(spans):
+            if s.isspace():
+                self._store(s, tuple(t.text for t in self.tokenizer(s)))
+            else:
+                words.append(s)
+        if not words:
+            return
+        bounds: list[int] = []  # where each span ends (its newline)
+        at = 0
+        for w in words:
+            at += len(w)
+            bounds.append(at)
+            at += 1
+        found: list[list[str]] = [[] for _ in words]
+        k = 0
+        for t in self.tokenizer("\n".join(words)):
+            while t.idx > bounds[k]:
+                k += 1
+            if t.idx < bounds[k]:  # not the newline after span k
+                found[k].append(t.text)
+        for w, toks in zip(words, found, strict=True):
+            self._store(w, tuple(toks))
+
+    def _store(self, span: str, toks: tuple[str, ...]) -> None:
+        begins: tuple[str, ...] = ()
+        ends: tuple[str, ...] = ()
+        if toks:
+            first, last = toks[0], toks[-1]
+            begins = tuple(p for p in {first, *self.first_piece.get(first, ())} if p in self.seconds)
+            ends = tuple(p for p in {last, *self.last_piece.get(last, ())} if p in self.firsts)
+        self.cache[span] = (toks, begins, ends)
+
+    def tokens(self, text: str) -> tuple[list[str], list[int]]:
+        """Token texts and their start offsets, exactly as ``get_nlp()(text)`` has them."""
+        spans = list(_spans(text))
+        cache = self.cache
+        missing = [s for s, _ in spans if s not in cache]
+        if missing:
+            if len(cache) + len(missing) >= _MAX_SPANS:
+                cache.clear()  # bounded memory; the spans of this text are learnt again at once
+            self._learn(missing)
+        texts: list[str] = []
+        starts: list[int] = []
+        pairs = self.pairs
+        ends: tuple[str, ...] = ()
+        group_at = group_start = 0  # first token and offset of the span (or joined spans) before this one
+        for span, at in spans:
+            toks, begins, span_ends = cache[span]
+            if begins and ends and any((a, b) in pairs for a in ends for b in begins):
+                # pieces of a special case may meet across the space: tokenise the run of spans together
+                del texts[group_at:], starts[group_at:]
+                for t in self.tokenizer(text[group_start:at + len(span)]):
+                    texts.append(t.text)
+                    starts.append(group_start + t.idx)
+            else:
+                group_at, group_start = len(texts), at
+                for t in toks:
+                    texts.append(t)
+                    starts.append(at)
+                    at += len(t)
+            ends = span_ends
+        return texts, starts
+
+
+def _spans(text: str) -> Iterator[tuple[str, int]]:
+    """The spans spaCy's tokenizer tokenises one by one, with their offsets: every run of
+    non-space characters and every whitespace run, less the one space after a token
+    (that space is the token's trailing space, not a token)."""
+    pos = 0
+    for space, word in _SPAN_RE.findall(text):
+        if space:
+            skip = 1 if pos and space[0] == " " else 0
+            if len(space) > skip:
+                yield space[skip:], pos + skip
+            pos += len(space)
+        yield word, pos
+        pos += len(word)
+    if pos < len(text):
+        skip = 1 if pos and text[pos] == " " else 0
+        if len(text) - pos > skip:
+            yield text[pos + skip:], pos + skip
+
+
+@lru_cache(maxsize=1)
+def _span_tokens() -> _SpanTokens:
+    return _SpanTokens(get_nlp())
+
+
+def text_sentences(text: str) -> list[tuple[int, int]]:
+    """``sentence_spans(get_nlp()(text))`` without building the ``Doc``.
+
+    The tokens come from :class:`_SpanTokens`; the decision at each token that
+    may end a sentence is :func:`_starts_after`, as in :func:`bgpress_sentences`.
+
+    >>> text_sentences("Срещата е в гр. Смолян. Тя започва в 10 ч.")
+    [(0, 23), (24, 42)]
+    """
+    texts, starts = _span_tokens().tokens(text)
+    n = len(texts)
+    if not n:
+        return []
+    firsts = [0]
+    for k in range(n - 1):
+        t = texts[k]
+        if ("\n" in t or t[-1:] in _FINAL) and _starts_after(t, texts[k + 1], texts[k - 1] if k else None):
+            firsts.append(k + 1)
+    firsts.append(n)
+    return [(starts[a], starts[b - 1] + len(texts[b - 1])) for a, b in zip(firsts, firsts[1:], strict=False)]
