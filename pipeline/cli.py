@@ -12,7 +12,7 @@ from .batch.errors import EXIT_USAGE
 from .batch.runner import BatchOptions, print_record, run_batch
 from .readers import DEFAULT_MAX_BYTES, ReaderOptions
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "spare_torch"]
 
 # kept for callers of the old private name
 _print_record = print_record
@@ -108,6 +108,30 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def spare_torch(args: argparse.Namespace) -> bool:
+    """Keep thinc from importing torch in this process when nothing here needs it; True if so.
+
+    Why: spaCy imports thinc, and thinc imports torch whenever it is installed
+    (the dev extras install it for stanza): about 3 s of the CLI's 6 s start-up,
+    paid again by every worker that imports spaCy.  The tokenizer and our CNN NER
+    model run on numpy alone; only the stanza backend needs torch.  A ``None`` in
+    ``sys.modules`` makes ``import torch`` raise ImportError, which thinc reads as
+    "torch not installed".  Not done for ``--ner stanza``, for the Dask engine
+    (its libraries probe for torch in ways this could upset), or once thinc or
+    torch is loaded (then it is too late, or torch is in use).
+    """
+    if (getattr(args, "ner", None) == "stanza" or getattr(args, "engine", None) == "dask"
+            or "thinc" in sys.modules or "torch" in sys.modules):
+        return False
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command.  Called as the program (no ``argv``: the arguments of ``sys.argv``),
+    it first spares the process torch where it can (:func:`spare_torch`); called in-process
+    with ``argv`` (tests, scripts) it leaves ``sys.modules`` alone."""
     args = build_parser().parse_args(argv)
+    if argv is None:
+        spare_torch(args)
     return int(args.func(args))

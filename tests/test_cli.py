@@ -54,3 +54,40 @@ def test_stdin_jsonl(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _stdin(monkeypatch, "".join(json.dumps({"id": f"s{i}", "text": TEXT}, ensure_ascii=False) + "\n" for i in range(3)))
     assert main(["extract", "-", "--format", "jsonl", "-j", "1", "-q", "-o", str(tmp_path / "o.jsonl")]) == 0
     assert [json.loads(x)["doc_id"] for x in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()] == ["s0", "s1", "s2"]
+
+
+_PROGRAM = """
+import sys
+from pipeline import cli
+sys.argv = ["bgpress", *sys.argv[1:]]
+code = cli.main()
+torch = sys.modules.get("torch")
+print("torch:", "blocked" if "torch" in sys.modules and torch is None else ("loaded" if torch else "absent"))
+raise SystemExit(code)
+"""
+
+
+@pytest.mark.parametrize("ner", ["rules", "spacy"])
+def test_program_spares_torch_unless_stanza(tmp_path: Path, ner: str) -> None:
+    """Run as the program, ``extract`` keeps thinc from importing torch (seconds of start-up),
+    and still writes the same record as in-process."""
+    import subprocess
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    args = ["extract", str(tmp_path / "a.txt"), "--ner", ner, "-j", "1", "-q"]
+    proc = subprocess.run([sys.executable, "-c", _PROGRAM, *args, "-o", str(tmp_path / "p.jsonl")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "torch: blocked" in proc.stdout
+    assert main([*args, "-o", str(tmp_path / "i.jsonl")]) == 0
+    assert (tmp_path / "p.jsonl").read_text(encoding="utf-8") == (tmp_path / "i.jsonl").read_text(encoding="utf-8")
+
+
+def test_spare_torch_leaves_stanza_and_dask_alone() -> None:
+    from pipeline.cli import spare_torch
+
+    p = build_parser()
+    before = "torch" in sys.modules and sys.modules["torch"] is None
+    assert not spare_torch(p.parse_args(["extract", "x", "--ner", "stanza"]))
+    assert not spare_torch(p.parse_args(["extract", "x", "--ner", "rules", "--engine", "dask"]))
+    assert ("torch" in sys.modules and sys.modules["torch"] is None) == before

@@ -8,6 +8,7 @@ directory, and runs the real loading and tagging code over our spaCy tokens.
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -110,3 +111,15 @@ def test_stanza_tags_our_tokens(stanza_dir: Path) -> None:
 def test_environment_variable_selects_directory(stanza_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BGPRESS_STANZA_DIR", str(stanza_dir))
     assert resolve_stanza_dir(None) == stanza_dir
+
+
+def test_program_with_stanza_keeps_torch(stanza_dir: Path, tmp_path: Path) -> None:
+    """``bgpress extract --ner stanza`` as a program: torch stays importable (stanza needs it)."""
+    src = tmp_path / "a.txt"
+    src.write_text("Община Якимово изпълнява проекта. Мария Иванова е координатор в Смолян.\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(src), "--ner", "stanza", "-j", "1",
+                           "-q", "-o", str(out)], capture_output=True, text=True, check=False,
+                          env={**os.environ, "BGPRESS_STANZA_DIR": str(stanza_dir)})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["doc_id"]
