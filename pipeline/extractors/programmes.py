@@ -27,6 +27,10 @@ from .codes import scan_codes
 
 __all__ = ["programme_of_prefix", "period_of_years", "extract"]
 
+#: compiled once: ``regex.search(str, ...)`` pays a pattern-cache lookup of ~8 us per call
+_QUOTED_ITEM = regex.compile(r'"([^"\n]{2,80})"')
+_QUOTED = regex.compile(r'"([^"\n]+)"')
+
 _YEAR = regex.compile(r"(?<!\d)(20[0-3]\d)(?!\d)")
 _RANGE_AFTER = regex.compile(r"\s*-\s*(?:19|20)\d\d")
 _RANGE_BEFORE = regex.compile(r"(?:19|20)\d\d\s*-\s*$")
@@ -187,7 +191,7 @@ def _programme_hits(text: str) -> list[_Hit]:
         if not _overlaps(m.start(), m.end(), [(h.start, h.end) for h in hits]):
             hits.append(_Hit(m.start(), m.end(), str(others.get(key, "OTHER")), "fixed", None, "programmes.other_name"))
     for m in rs.rule("programmes.list").finditer(text):
-        for q in regex.finditer(r'"([^"\n]{2,80})"', m.group("list")):
+        for q in _QUOTED_ITEM.finditer(m.group("list")):
             s, e = m.start("list") + q.start(1), m.start("list") + q.end(1)
             if _overlaps(s, e, [(h.start, h.end) for h in hits]):
                 continue
@@ -195,7 +199,7 @@ def _programme_hits(text: str) -> list[_Hit]:
     for m in rs.rule("programmes.other_generic").finditer(text):
         if _overlaps(m.start(), m.end(), [(h.start, h.end) for h in hits]):
             continue
-        quoted = regex.search(r'"([^"\n]+)"', m.group(0))
+        quoted = _QUOTED.search(m.group(0))
         target = (_lookup_name(quoted.group(1)) if quoted else None) or "OTHER"
         kind = "new" if m.group(0).casefold().startswith("програм") else "op"
         hits.append(_Hit(m.start(), m.end(), target, kind, None, "programmes.other_generic"))
