@@ -123,3 +123,22 @@ def test_spacy_backend_merges_model_with_rules(tmp_path: Path) -> None:
     run = get_ner("spacy", model_dir=str(tmp_path / "bg_ner"))
     doc = Document.from_text("Бенефициент е Община Якимово.", ner=run)
     assert ("ORG", "Община Якимово", "gazetteer") in [(e.label, e.text, e.source) for e in doc.entities]
+
+
+def test_gazetteer_candidate_scans_equal_plain_scans() -> None:
+    """The cued and bare gazetteer scans try their patterns only where a match can start;
+    they must give exactly the matches of a scan at every position."""
+    from pathlib import Path
+
+    from pipeline.language import ner as N
+    from pipeline.textnorm import normalise
+
+    g = N._gazetteer()
+    root = Path(__file__).resolve().parent.parent
+    texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted((root / "corpus").glob("*.txt"))]
+    texts.append("гр.Смолян, ГР. СРЕДЕЦ, общ.Якимово и Община Велико Търново; В. Търново-Юг, Ст. Загора, 3Русе")
+    for text in (v for t in texts for v in (t, t.upper(), t.title(), "Straße " + t)):
+        assert [(m.span(), m.groups()) for m in N._bare_matches(g, text)] == [
+            (m.span(), m.groups()) for m in g.bare.finditer(text)]
+        assert [(m.span(), m.groups()) for m in g.cued_rule.finditer(text)] == [
+            (m.span(), m.groups()) for m in g.cued.finditer(text)]

@@ -70,7 +70,7 @@ import regex
 import yaml
 
 from ..errors import ModelNotFoundError, RuleError
-from ..rules import RULES_DIR, Rule, lexicon_alternation, load_ruleset, scan_options
+from ..rules import RULES_DIR, Rule, _first_words, lexicon_alternation, load_ruleset, scan_options
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -164,6 +164,10 @@ class _Gazetteer:
     plural: Any
     bare: Any
     list_item: Any
+    #: ``cued`` behind the rule engine: tried only where a cue word starts (found with ``str.find``)
+    cued_rule: Rule
+    #: the first two characters of every form: a bare name can only start where one of them stands
+    bare_prefixes: frozenset[str]
 
 
 def municipality_forms() -> dict[str, str]:
@@ -192,6 +196,8 @@ def _gazetteer() -> _Gazetteer:
     low_cue = lexicon_alternation(lex["municipality_cue_lower"] + lex["town_cue"])
     plural_cue = lexicon_alternation(lex["municipality_plural_cue"])
     flags = regex.VERSION1
+    cued = regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{alt})){end}", flags)
+    cue_words = _first_words(lex["municipality_cue_lower"] + lex["town_cue"])
     return _Gazetteer(
         forms=forms,
         lower={k.casefold(): v for k, v in forms.items()},
@@ -201,11 +207,37 @@ def _gazetteer() -> _Gazetteer:
             rf'{inst_cue}(?:\s+{inst_cue})?\s*(?P<q>")?\s*(?P<name>(?i:{alt}))(?(q)"|{end}))',
             flags,
         ),
-        cued=regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{alt})){end}", flags),
+        cued=cued,
         plural=regex.compile(rf"(?<![\p{{L}}]){plural_cue}\s+(?=\p{{Lu}})", flags),
         bare=regex.compile(rf"(?<![\p{{L}}\d-]){alt}(?![\p{{L}}\d]|-\p{{L}})", flags),
         list_item=regex.compile(rf"\s*(?:,|\s+и)?\s*(?P<name>{alt}){end}", flags),
+        cued_rule=Rule("entities.municipality_cued", "entities", "", None, cued.pattern, cued, (), (),
+                       starts=cue_words),
+        bare_prefixes=frozenset(f[:2] for f in forms),
     )
+
+
+#: where a bare municipality name may start: a capital letter after no letter, digit or hyphen
+_NAME_START = regex.compile(r"(?<![\p{L}\d-])\p{Lu}", regex.VERSION1)
+
+
+def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
+    """``g.bare.finditer(text)``, trying the alternation of all the forms only where a capital
+    letter starts a word and, with the next character, begins some form: the alternation
+    scanned at every position cost more than the rest of the gazetteer."""
+    out: list[Any] = []
+    last = 0
+    match = g.bare.match
+    prefixes = g.bare_prefixes
+    for c in _NAME_START.finditer(text):
+        s = c.start()
+        if s < last or text[s:s + 2] not in prefixes:
+            continue
+        m = match(text, s)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
 
 
 def _value_of(g: _Gazetteer, surface: str) -> str | None:
@@ -234,7 +266,7 @@ def _gazetteer_entities(text: str, quotes: list[tuple[int, int]]) -> list[Entity
             continue
         out.append(Entity("ORG", m.start(), m.end(), m.group(), "gazetteer", value))
         taken.append((m.start(), m.end()))
-    for m in g.cued.finditer(text):
+    for m in g.cued_rule.finditer(text):
         name = m.group("name")
         s, e = m.span("name")
         if not _name_case_ok(name) or _overlaps(s, e, taken):
@@ -257,7 +289,7 @@ def _gazetteer_entities(text: str, quotes: list[tuple[int, int]]) -> list[Entity
                 out.append(Entity("LOC", s, e, im.group("name"), "gazetteer", value))
                 taken.append((s, e))
             pos = e
-    for m in g.bare.finditer(text):
+    for m in _bare_matches(g, text):
         s, e = m.span()
         name = m.group()
         if name in g.ambiguous or not name[:1].isupper() or _overlaps(s, e, taken):
