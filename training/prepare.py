@@ -12,6 +12,15 @@ is added a second time in UPPER CASE with the same entity spans, plus every docu
 (first line), because press-release headlines are often ALL CAPS.  Non-entity words then occur in
 capitals with the label O, so capitals alone do not make an entity.
 
+Mention replacement (``--swap-share``, default 0.3): a seeded share of the training paragraphs
+that hold entities is added once more with every mention replaced by another mention of the same
+type (from any training document), or, for half of them, by a *new* name made of the first half
+of one such mention and the second half of another (``Райф`` + ``айзен`` ...).  News NER
+memorises the names of its topics (``Газпром``, ``Северен поток 2``); a name it has never seen —
+an airline in a held-out topic, a small firm in a press release — is then left untagged.  Swapped
+and invented names make the context (``на "X"``, ``компанията X``) and the word shape carry the
+label (mention replacement, Dai & Adel 2020).
+
 ``--gold-ner DIR`` mixes in-domain annotations (json ``{doc_id, entities:[{start,end,label}]}``
 over ``corpus/<doc_id>.txt``) into train; ``--gold-exclude`` names doc ids to keep out of
 train (the held-out fold of a cross-validation); ``--train-share`` keeps only a seeded share of the
@@ -89,6 +98,80 @@ def make_doc(nlp, text: str, ents: list[tuple[int, int, str]], stats: Counter) -
     return doc
 
 
+#: Labels whose mentions are swapped.  Every SlavNER type: a PRO or EVT name is as topic-bound.
+SWAP_LABELS = ("PER", "ORG", "LOC", "EVT", "PRO")
+
+
+def mention_pool(docs: list[dict], splits: dict[str, str]) -> dict[str, list[str]]:
+    """Surface forms of the training mentions by type (repeats kept: frequent names stay frequent)."""
+    pool: dict[str, list[str]] = {lab: [] for lab in SWAP_LABELS}
+    for d in docs:
+        if splits[d["doc_id"]] != "train":
+            continue
+        for e in d["entities"]:
+            # a lower-case mention (`британци`) put in a name's place would teach noise
+            if e["type"] in pool and "\n" not in e["text"] and e["text"][:1].isupper():
+                pool[e["type"]].append(e["text"])
+    return pool
+
+
+def invent_name(a: str, b: str) -> str:
+    """A name no corpus has: each word of ``a`` keeps its first half and takes the second half of a
+    word of ``b`` (same script and case pattern as far as the halves allow).
+
+    >>> invent_name("Газпром", "Лукойл")
+    'Газпойл'
+    >>> invent_name("Северен поток", "Тони Блеър")
+    'Севени потеър'
+    """
+    words_a, words_b = a.split(" "), b.split(" ")
+    out = []
+    for i, w in enumerate(words_a):
+        v = words_b[i % len(words_b)]
+        compatible = len(w) > 2 and len(v) > 2 and w.isupper() == v.isupper()  # no 'ЕвропеПА'
+        out.append(w[: (len(w) + 1) // 2] + v[len(v) // 2 :] if compatible else w)
+    return " ".join(out)
+
+
+def _latin(name: str) -> bool:
+    return "a" <= name[:1].lower() <= "z"
+
+
+def swapped_copy(
+    nlp,
+    text: str,
+    local: list[tuple[int, int, str]],
+    pool: dict[str, list[str]],
+    rng: random.Random,
+    stats: Counter,
+) -> Doc | None:
+    """The paragraph with every mention replaced (see the module docstring); None if it has none."""
+    ents = sorted((s, e, lab) for s, e, lab in local if lab in pool and pool[lab])
+    if not ents:
+        return None
+    parts: list[str] = []
+    new_ents: list[tuple[int, int, str]] = []
+    pos = 0
+    length = 0
+    for s, e, lab in ents:
+        if s < pos:  # overlapping (clipped) mentions: keep the first
+            continue
+        parts.append(text[pos:s])
+        length += s - pos
+        name = rng.choice(pool[lab])
+        if rng.random() < 0.5:
+            other = rng.choice(pool[lab])
+            if _latin(other) == _latin(name):  # no 'Ryanойл': halves of one script
+                name = invent_name(name, other)
+        parts.append(name)
+        new_ents.append((length, length + len(name), lab))
+        length += len(name)
+        pos = e
+    parts.append(text[pos:])
+    stats["swapped_mentions"] += len(new_ents)
+    return make_doc(nlp, "".join(parts), new_ents, stats)
+
+
 def doc_paragraph_docs(nlp, text: str, entities: list[tuple[int, int, str]], stats: Counter):
     """One Doc per paragraph; yields (is_title, doc, paragraph_text, local entities)."""
     for i, (ps, pe) in enumerate(paragraphs(text)):
@@ -132,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "corpus")
     ap.add_argument("--upper-share", type=float, default=0.15)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--swap-share", type=float, default=0.3, help="share of train paragraphs added with swapped names"
+    )
     ap.add_argument("--gold-ner", type=Path, default=None, help="dir of in-domain gold json files")
     ap.add_argument("--gold-corpus", type=Path, default=REPO / "corpus")
     ap.add_argument("--gold-exclude", default="", help="comma-separated gold doc ids kept out of train")
@@ -151,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     bins = {name: DocBin(store_user_data=False) for name in ("train", "dev", "test", "ryanair")}
     stats: Counter = Counter()
     n_upper = 0
+    n_swapped = 0
+    pool = mention_pool(docs, splits)
+    swap_rng = random.Random(args.seed + 1)  # its own stream: the case augmentation draws stay as they were
     for d in docs:
         split = splits[d["doc_id"]]
         if d["topic"] == "ryanair":
@@ -165,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
                 if up is not None:
                     bins["train"].add(up)
                     n_upper += 1
+            if split == "train" and local and swap_rng.random() < args.swap_share:
+                sw = swapped_copy(nlp, ptext, local, pool, swap_rng, stats)
+                if sw is not None:
+                    bins["train"].add(sw)
+                    n_swapped += 1
 
     if args.gold_ner is not None and args.gold_ner.is_dir():
         exclude = {x for x in args.gold_exclude.split(",") if x}
@@ -184,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         db.to_disk(args.out / f"{name}.spacy")
         print(f"{name}: {len(db)} docs -> {args.out / (name + '.spacy')}")
     print(f"upper-cased copies in train: {n_upper}")
+    print(f"name-swapped copies in train: {n_swapped}")
     print("alignment:", dict(stats))
     return 0
 

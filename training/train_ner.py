@@ -3,7 +3,7 @@
     .venv/bin/python training/train_ner.py            # from the repository root
 
 Steps:
-  1. training/prepare.py        slavicner-bg -> training/corpus/*.spacy (+ case augmentation)
+  1. training/prepare.py        slavicner-bg -> training/corpus/*.spacy (+ case augmentation, mention replacement)
   2. spacy train training/ner.cfg -> training/output/base/model-best (eval on dev, early stopping)
   3. (only if gold_ner/*.json exist and --no-gold is not given) in-domain fine-tuning:
      k-fold cross-validation (fine-tune the base model on slavicner train + the other folds of
@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-base", action="store_true", help="reuse output/base/model-best")
     ap.add_argument("--no-gold", action="store_true", help="ignore gold_ner even if present")
     ap.add_argument("--folds", type=int, default=3)
-    ap.add_argument("--ft-steps", type=int, default=300)
+    ap.add_argument("--ft-steps", type=int, default=150)
     ap.add_argument(
         "--ft-train-share",
         type=float,
