@@ -70,3 +70,20 @@ def test_procedure_only_text() -> None:
     rec = extract("Проект BG05M9OP001-2.018 „Нашето бъдеще“.")
     assert rec.project_code is None
     assert rec.procedure_code == "BG05M9OP001-2.018"
+
+
+def test_call_and_several_candidate_scans_equal_plain_scans() -> None:
+    """is_call / is_several try their patterns only where a cue word starts: the matches must be
+    those of a scan at every position (corpus texts as written, upper-cased and title-cased)."""
+    from pathlib import Path
+
+    from pipeline.extractors import codes as C
+    from pipeline.textnorm import normalise
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [normalise(p.read_text(encoding="utf-8")).text for p in sorted((root / "corpus").glob("*.txt"))]
+    texts += ["Община Троян спечели два нови проекта.", "Вторият проект е за деца.",
+              "Започна приемът на проектни предложения по процедурата."]
+    for text in (v for t in texts for v in (t, t.upper(), t.title())):
+        for rule in (C._call_rule(), C._several_rule()):
+            assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.compiled.finditer(text)]

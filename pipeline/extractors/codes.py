@@ -22,7 +22,7 @@ from functools import lru_cache
 import regex
 
 from ..document import Document
-from ..rules import RuleSet, lexicon_alternation, load_ruleset
+from ..rules import Rule, RuleSet, _first_words, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
 __all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "is_several", "extract"]
@@ -60,6 +60,23 @@ def _call_pattern() -> regex.Pattern[str]:
     return regex.compile(r"\b" + lexicon_alternation(_rules().lexicons["call_cues"]), regex.IGNORECASE)
 
 
+def _scan_rule(rule_id: str, pattern: regex.Pattern[str], lexicons: tuple[str, ...]) -> Rule:
+    """``pattern`` behind the rule engine, tried only where an entry of ``lexicons`` starts
+    (every match of it does): each test below otherwise scans every position of every text."""
+    words = [str(w) for name in lexicons for w in _rules().lexicons[name]]
+    return Rule(rule_id, "codes", "", None, pattern.pattern, pattern, (), (), starts=_first_words(words))
+
+
+@lru_cache(maxsize=1)
+def _call_rule() -> Rule:
+    return _scan_rule("codes.call_context", _call_pattern(), ("call_cues",))
+
+
+@lru_cache(maxsize=1)
+def _several_rule() -> Rule:
+    return _scan_rule("codes.several_projects", _several_pattern(), ("several_numbers", "several_ordinals"))
+
+
 @lru_cache(maxsize=1)
 def _several_pattern() -> regex.Pattern[str]:
     lex = _rules().lexicons
@@ -78,7 +95,7 @@ def is_several(text: str) -> bool:
     >>> is_several("Община Троян спечели два нови проекта."), is_several("Проектът е нов.")
     (True, False)
     """
-    return _several_pattern().search(text) is not None
+    return next(_several_rule().finditer(text), None) is not None
 
 
 def canonical_code(surface: str) -> str:
@@ -97,7 +114,7 @@ def is_call(text: str) -> bool:
     >>> is_call("Започна приемът на проектни предложения по процедурата.")
     True
     """
-    return _call_pattern().search(text) is not None
+    return next(_call_rule().finditer(text), None) is not None
 
 
 @lru_cache(maxsize=8)
