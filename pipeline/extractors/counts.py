@@ -157,9 +157,11 @@ class _Lex:
         figure = rs.rule("counts.figure_noun").pattern or r"\d+"
         # the whitespace before each token is captured so that findall (strings, no match objects)
         # still gives the offsets; a token never begins with whitespace, so the tokens are those of
-        # a finditer over the three alternatives alone
+        # a finditer over the three alternatives alone.  Words come first: most tokens are words, a
+        # word starts with a letter and a figure with a digit, so the order changes no token and
+        # spares the figure's look-behind at every letter
         self.tok_re = regex.compile(
-            rf"(\s*)(?:(?P<num>{figure})|(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<p>\S))", regex.VERSION1,
+            rf"(\s*)(?:(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<num>{figure})|(?P<p>\S))", regex.VERSION1,
         )
         self.number_words = frozenset(w.lower() for kind in ("units", "tens", "hundreds", "scales")
                                       for w in num_lex[kind])
@@ -295,12 +297,12 @@ def _tokens(text: str) -> list[_Tok]:
     definite = lx.definite
     append = out.append
     end = 0
-    for space, num, word, punct in lx.tok_re.findall(text):
+    for space, word, num, punct in lx.tok_re.findall(text):
         start = end + len(space)
-        if num:
-            kind, tok = "num", num
-        elif word:
+        if word:
             kind, tok = "word", word
+        elif num:
+            kind, tok = "num", num
         else:
             kind, tok = "p", punct
         end = start + len(tok)
