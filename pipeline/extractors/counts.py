@@ -333,6 +333,8 @@ _SUFFIX_RE = regex.compile(r"-([^\W\d_]+)")
 
 def _figure_value(s: str) -> int | None:
     """An integer figure, or None for decimals, dates, clock times and versions."""
+    if s.isascii() and s.isdigit():
+        return int(s)  # most figures: what parse_figure would return, without the Decimal
     groups = _SEP_RE.split(s)
     if len(groups) > 1 and not all(len(g) == 3 for g in groups[1:]):
         return None
