@@ -166,8 +166,9 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 #: text at exactly these places (``\s`` and ``str.isspace`` agree) and tokenises every run, and every
 #: whitespace run less the single space it keeps as a token's trailing space, on its own.
 _SPAN_RE = re.compile(r"(\s*)(\S+)")
-#: Distinct spans remembered (about 200 bytes each); the memory is cleared when full.
-_MAX_SPANS = 200_000
+#: Distinct spans remembered (about 250 bytes each: some 25 MB per process when full); the
+#: memory is cleared when full.
+_MAX_SPANS = 100_000
 
 
 class _SpanTokens:
@@ -249,6 +250,8 @@ class _SpanTokens:
             self._store(w, tuple(toks))
 
     def _store(self, span: str, toks: tuple[str, ...]) -> None:
+        if toks == (span,):
+            toks = (span,)  # most spans are one token: keep one string, not two equal ones
         begins: tuple[str, ...] = ()
         ends: tuple[str, ...] = ()
         if toks:
