@@ -232,3 +232,19 @@ def test_headline_and_body_repeat_is_listed_once() -> None:
     text = "Община получи над 300 хиляди лева\n\nОбщината получи финансиране за над 300 хиляди лева по програмата."
     record, _ = extract_with_mentions(text)
     assert [(a.value, a.role) for a in record.amounts] == [(Decimal("300000"), "grant")]
+
+
+def test_doc_call_candidate_scan_equals_plain_scan() -> None:
+    """The call-for-proposals test tries its pattern only where a cue word starts: the matches
+    must be those of a scan at every position (lower-cased corpus texts, as money reads them)."""
+    from pathlib import Path
+
+    from pipeline.extractors.money import _grammar
+    from pipeline.textnorm import normalise
+
+    rule = _grammar().doc_call
+    root = Path(__file__).resolve().parent.parent
+    texts = [normalise(p.read_text(encoding="utf-8")).text.lower() for p in sorted((root / "corpus").glob("*.txt"))]
+    texts.append("стартира прием на проектни предложения по процедура за подбор; допустими кандидати са")
+    for text in texts:
+        assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.compiled.finditer(text)]

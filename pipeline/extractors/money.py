@@ -42,7 +42,7 @@ from ..normalisers.numbers import (
     parse_figure,
     parse_number_words,
 )
-from ..rules import Rule, lexicon_alternation, load_ruleset
+from ..rules import Rule, _first_words, lexicon_alternation, load_ruleset
 from ..schema import Amount, Mention
 
 __all__ = ["extract", "build_figure", "build_prefixed", "build_words", "build_list"]
@@ -95,7 +95,7 @@ class _Grammar:
     pair_link: Any
     # whole-text scans run on the lower-cased text without IGNORECASE, which is
     # several times faster with the regex module on Cyrillic alternations
-    doc_call: Any
+    doc_call: Rule                 # a call for proposals (tried only where one of its cues starts)
     doc_multi: Any
     plural_scales: frozenset[str]
     any_currency: Any              # prefilter: where a currency is written
@@ -126,6 +126,14 @@ def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]
     for key, value in placeholders.items():
         out = out.replace("{" + key + "}", value)
     return out
+
+
+def _doc_call_rule(cues: Any) -> Rule:
+    """The call-for-proposals test of a lower-cased text, behind the rule engine's start words:
+    the alternation scanned at every position cost more than any other test of the whole text."""
+    pattern = regex.compile(_words(_lower_alternation(cues)), regex.VERSION1)
+    return Rule("money.doc_call", "amounts", "", None, pattern.pattern, pattern, (), (),
+                starts=_first_words([str(c) for c in cues]))
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +183,7 @@ def _grammar() -> _Grammar:
         range_opener=regex.compile(rf"(?<!\w){lexicon_alternation(lex['range_openers'])}\s*\Z", _FLAGS),
         range_closer=regex.compile(rf"\s*{lexicon_alternation(lex['range_closers'])}\s*", _FLAGS),
         pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
-        doc_call=regex.compile(_words(_lower_alternation(lex["doc_call"])), regex.VERSION1),
+        doc_call=_doc_call_rule(lex["doc_call"]),
         doc_multi=regex.compile(multi, regex.VERSION1),
         # no left word boundary: "857810.32лв." glues the currency to the figure
         any_currency=regex.compile(
@@ -654,7 +662,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     hits = sorted(hits + _line_list_mates(text, hits), key=lambda h: h.start)
     units = _units(text, hits)
     low = _lowered(text) or text.lower()
-    several = g.doc_call.search(low) is not None or g.doc_multi.search(low) is not None
+    several = next(g.doc_call.finditer(low), None) is not None or g.doc_multi.search(low) is not None
     programmes = [m for m in found if m.field == "programmes" and m.start is not None and m.end is not None]
 
     prev: _Unit | None = None
