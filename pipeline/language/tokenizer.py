@@ -8,7 +8,6 @@ and knows few address abbreviations, so a naive splitter ends sentences at
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -262,7 +261,7 @@ class _SpanTokens:
 
     def tokens(self, text: str) -> tuple[list[str], list[int]]:
         """Token texts and their start offsets, exactly as ``get_nlp()(text)`` has them."""
-        spans = list(_spans(text))
+        spans = _spans(text)
         cache = self.cache
         missing = [s for s, _ in spans if s not in cache]
         if missing:
@@ -284,31 +283,39 @@ class _SpanTokens:
                     starts.append(group_start + t.idx)
             else:
                 group_at, group_start = len(texts), at
-                for t in toks:
-                    texts.append(t)
+                if len(toks) == 1:  # most spans
+                    texts.append(toks[0])
                     starts.append(at)
-                    at += len(t)
+                else:
+                    for t in toks:
+                        texts.append(t)
+                        starts.append(at)
+                        at += len(t)
             ends = span_ends
         return texts, starts
 
 
-def _spans(text: str) -> Iterator[tuple[str, int]]:
+def _spans(text: str) -> list[tuple[str, int]]:
     """The spans spaCy's tokenizer tokenises one by one, with their offsets: every run of
     non-space characters and every whitespace run, less the one space after a token
     (that space is the token's trailing space, not a token)."""
+    out: list[tuple[str, int]] = []
+    append = out.append
     pos = 0
     for space, word in _SPAN_RE.findall(text):
         if space:
-            skip = 1 if pos and space[0] == " " else 0
-            if len(space) > skip:
-                yield space[skip:], pos + skip
+            if space != " " or not pos:  # a lone space after a token is no span (most runs)
+                skip = 1 if pos and space[0] == " " else 0
+                if len(space) > skip:
+                    append((space[skip:], pos + skip))
             pos += len(space)
-        yield word, pos
+        append((word, pos))
         pos += len(word)
     if pos < len(text):
         skip = 1 if pos and text[pos] == " " else 0
         if len(text) - pos > skip:
-            yield text[pos + skip:], pos + skip
+            append((text[pos + skip:], pos + skip))
+    return out
 
 
 @lru_cache(maxsize=1)
