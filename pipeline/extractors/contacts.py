@@ -219,6 +219,20 @@ def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
     return out
 
 
+_LINE_NUMBER = regex.compile(r"0\d(?:[ \t]?\d){7,8}", regex.V1)
+
+
+def _phone_line(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    """Each number of a line of bare numbers; they are split at ``/ , ;`` first, since a
+    national number may itself contain a slash (``02/981 23 45``) only right after its area code."""
+    out: list[Mention] = []
+    for nm in _LINE_NUMBER.finditer(doc.text, m.start("num"), m.end("num")):
+        value = normalise_phone(nm.group())
+        if value is not None:
+            out.append(doc.mention("contacts.phones", value, nm.start(), nm.end(), rule.id))
+    return out
+
+
 _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {
     "person": _person,
     "person_entity": _person_entity,
@@ -226,6 +240,7 @@ _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {
     "email": _email,
     "email_obfuscated": _email_obfuscated,
     "phone": _phone,
+    "phone_line": _phone_line,
 }
 
 

@@ -127,6 +127,15 @@ def build_month_name(rule: Rule, m: Any) -> list[Atom]:
     return [Atom(m.start(), m.end(), (value,), rule.id)]
 
 
+def build_day_word(rule: Rule, m: Any) -> list[Atom]:
+    """``на двадесети март 2024 г.``: the day as an ordinal word (``day_ordinals`` lexicon)."""
+    day = _cues().day_words.get(" ".join(m.group("dw").casefold().split()))
+    value = iso_date(expand_year(m.group("y")), month_number(m.group("mon")), day) if day else None
+    if value is None:
+        return []
+    return [Atom(m.start(), m.end(), (value,), rule.id)]
+
+
 def build_day_list(rule: Rule, m: Any) -> list[Atom]:
     """``9-ти и 10-ти май 2019 г.``, ``01-05.06.2023``: one value per day."""
     month = month_number(m.group("mon")) if m.group("mon") else int(m.group("m"))
@@ -214,6 +223,7 @@ _BUILDERS: dict[str, Callable[[Rule, Any], list[Atom]]] = {
     "build_numeric": build_numeric,
     "build_month_name": build_month_name,
     "build_roman_month": build_roman_month,
+    "build_day_word": build_day_word,
     "build_day_list": build_day_list,
     "build_year": build_year,
     "build_year_range": build_year_range,
@@ -254,6 +264,7 @@ class _Cues:
     boundary: Any
     clause_break: Any
     roman: dict[str, int]
+    day_words: dict[str, int]
     since: Any
     connector: Any
     year_cue: Any
@@ -309,6 +320,7 @@ def _cues() -> _Cues:
         boundary=regex.compile(r"[.!?;]\s+(?=[\p{Lu}\"])|\n", regex.VERSION1),
         clause_break=c(r",\s*" + _words(lx, "clause_openers")),
         roman={str(k).upper(): int(v) for k, v in lx["roman_months"].items()},
+        day_words={str(k).casefold(): int(v) for k, v in lx["day_ordinals"].items()},
         since=c(r"^\s*" + _words(lx, "since_after")),
         connector=c(r"^\s*(?:-|до)\s*(?:(?:м\.|месец)\s*)?$"),
         year_cue=c(_words(lx, "year_cues") + r"\s+$"),
