@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline import extract
 from pipeline.extractors.organisations import normalise_org_name
 
@@ -50,3 +52,16 @@ def test_normalise_org_name() -> None:
     assert normalise_org_name('Община Община "Марица"') == 'Община "Марица"'
     assert normalise_org_name("Националното сдружение на социалните предприятия") == "Национално сдружение на социалните предприятия"
     assert normalise_org_name("Палатата в Драма, Гърция", indefinite=False) == "Палатата в Драма"
+
+
+@pytest.mark.parametrize(
+    "text,bare",
+    [("Университетът", True), ("Общината", True), ("Сдружението", True), ("Фондацията", True),
+     ("Университет", False), ("Каритас", False), ("Община Тестово", False), ("Юлият", False)],
+)
+def test_a_head_noun_with_its_article_names_no_organisation(text: str, bare: bool) -> None:
+    """``Университетът изпълнява проекта``: the tagger's ORG on a bare head noun is no beneficiary."""
+    from pipeline.extractors.organisations import _bare_head
+    from pipeline.language.ner import Entity
+
+    assert _bare_head(Entity("ORG", 0, len(text), text, "model")) is bare

@@ -159,15 +159,30 @@ def normalise_org_name(surface: str, *, indefinite: bool = True) -> str:
 # -- finding the organisation next to a cue ----------------------------------
 
 
+#: Articles a head noun takes when it refers back (``Университетът``, ``Общината``, ``Сдружението``).
+_ARTICLES = ("ът", "ят", "та", "то")
+
+
+def _bare_head(e: Entity) -> bool:
+    """A head noun alone with its article (``Университетът изпълнява проекта``) refers to an
+    organisation named elsewhere; the tagger may call it ORG, but it names none."""
+    w = e.text.casefold()
+    return " " not in w and any(
+        w.endswith(a) and _lex().org_head.fullmatch(w[: -len(a)]) is not None for a in _ARTICLES
+    )
+
+
 def _orgs(doc: Document) -> list[Entity]:
-    return [e for e in doc.entities if e.label == "ORG"]
+    return [e for e in doc.entities if e.label == "ORG" and not _bare_head(e)]
 
 
 def _role_orgs(doc: Document) -> list[Entity]:
     """ORG entities, and model LOC spans no gazetteer knows: read right after a
     role cue (``партньор е``), such a span names an organisation (the model
     often calls ``Каритас България`` a place).  Model PER spans never count."""
-    return [e for e in doc.entities if e.label == "ORG" or (e.label == "LOC" and e.kb_id is None and e.source != "gazetteer")]
+    return [e for e in doc.entities
+            if (e.label == "ORG" or (e.label == "LOC" and e.kb_id is None and e.source != "gazetteer"))
+            and not _bare_head(e)]
 
 
 def _quote_at(doc: Document, pos: int) -> tuple[int, int] | None:
