@@ -282,3 +282,10 @@ def test_headline_count_repeated_in_body_is_listed_once() -> None:
     assert [(c.value, c.category, c.qualifier) for c in counts] == [(300, "employed", "over")]
     # a headline count the body does not repeat stays
     assert extract("Наети са 12 медиатори\n\nПроектът продължава.", "y", ner="rules").counts[0].value == 12
+
+
+def test_a_clause_opened_by_a_takes_no_cue_from_before_it() -> None:
+    """`наети` speaks for the guides, not for the visitors of the clause after `, а`."""
+    got = {(v, c) for v, c, _, _ in _counts(
+        "След откриването ще бъдат наети 3 екскурзоводи, а общината очаква над 12 000 посетители годишно.")}
+    assert (12000, "participants") in got

@@ -577,6 +577,9 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
     lx = _lex()
     head = (toks[head_tok].start, toks[head_tok].end) if 0 <= head_tok < len(toks) else (start, start)
     lo = max(sent[0], start - _CUE_REACH)
+    # `ще бъдат наети 3 екскурзоводи, а общината очаква 12 000 посетители`: a clause opened by
+    # `, а` has its own subject and verb; no cue before it speaks for the counts after it
+    lo = max(lo, doc_text.rfind(", а ", lo, start) + 1)
     hi = min(sent[1], end + _CUE_REACH)
     windows = []
     if bounds is not None:
