@@ -208,29 +208,27 @@ def _footer_zone(text: str, m: Any) -> tuple[int, int] | None:
     return start, end
 
 
-def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+def _phones_in(doc: Document, rule: Rule, start: int, end: int, number: Any = _NUMBER) -> list[Mention]:
+    """A mention for each phone number that ``number`` finds in ``[start, end)``."""
     out: list[Mention] = []
-    s0 = m.start("num")
-    e0 = m.end("more") if m.group("more") else m.end("num")
-    for nm in _NUMBER.finditer(doc.text, s0, e0):
+    for nm in number.finditer(doc.text, start, end):
         value = normalise_phone(nm.group())
         if value is not None:
             out.append(doc.mention("contacts.phones", value, nm.start(), nm.end(), rule.id))
     return out
 
 
+def _phone(doc: Document, rule: Rule, m: Any) -> list[Mention]:
+    return _phones_in(doc, rule, m.start("num"), m.end("more") if m.group("more") else m.end("num"))
+
+
+#: a national number with spaces at most: on a line of bare numbers a slash separates two numbers
 _LINE_NUMBER = regex.compile(r"0\d(?:[ \t]?\d){7,8}", regex.V1)
 
 
 def _phone_line(doc: Document, rule: Rule, m: Any) -> list[Mention]:
-    """Each number of a line of bare numbers; they are split at ``/ , ;`` first, since a
-    national number may itself contain a slash (``02/981 23 45``) only right after its area code."""
-    out: list[Mention] = []
-    for nm in _LINE_NUMBER.finditer(doc.text, m.start("num"), m.end("num")):
-        value = normalise_phone(nm.group())
-        if value is not None:
-            out.append(doc.mention("contacts.phones", value, nm.start(), nm.end(), rule.id))
-    return out
+    """Each number of a line of bare numbers (``0457 6 21 33 / 0896 55 14 02``)."""
+    return _phones_in(doc, rule, m.start("num"), m.end("num"), _LINE_NUMBER)
 
 
 _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Mention]]] = {

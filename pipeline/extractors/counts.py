@@ -583,7 +583,7 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
     hi = min(sent[1], end + _CUE_REACH)
     windows = []
     if bounds is not None:
-        b_lo = max(lo, bounds[0], doc_text.rfind(";", lo, start) + 1, doc_text.rfind(", а ", lo, start) + 1)
+        b_lo = max(lo, bounds[0], doc_text.rfind(";", lo, start) + 1)  # `lo` is already past a `, а`
         semi = doc_text.find(";", end, hi)
         b_hi = min(hi, bounds[1], semi if semi >= 0 else hi)
         windows.append((b_lo, b_hi))

@@ -46,6 +46,9 @@ _LEGAL_FORM_TAIL = regex.compile(r"[ЕО]ОД|АД")
 _NUMBERED_NAME = regex.compile(r"\d+(?:-?\p{L}{1,3})?\s+\p{Lu}")
 _AFTER_PLURAL_CUE = regex.compile(r"общините[\s\p{L},-]*$")
 _AFTER_PLACE_CUE = regex.compile(r"(?:община|общ\.|гр\.|град)\s*$")
+#: `, община Вълчи дол` after an organisation's seat (in the subject gap, compiled with IGNORECASE,
+#: where \p{Lu} matches either case)
+_SEAT_MUNICIPALITY = r"(?:,\s*(?:община|област)\s+\p{Lu}[\p{L}-]+(?:\s\p{L}[\p{L}-]+)?)"
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,10 @@ def _lex() -> _Lex:
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
             rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
             # ... with its municipality: `ДГ "X" - с. Брестак, община Вълчи дол, започна`
-            rf'(?:,\s*(?:община|област)\s+\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?\s*,)?'
+            rf'(?:{_SEAT_MUNICIPALITY}\s*,)?'
             # ... or between commas: `НЧ "X", с. Бяла река, община Първомай, приключи`
             rf'|,\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
-            rf'(?:,\s*(?:община|област)\s+\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?)?\s*,)[\s,]*)?',
+            rf'{_SEAT_MUNICIPALITY}?\s*,)[\s,]*)?',
             regex.I | regex.V1,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
