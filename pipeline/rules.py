@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
 import regex
 import yaml
 
@@ -99,11 +100,16 @@ class Rule:
             return None
         assert self.starts is not None
         candidates: set[int] = set()
+        where = _start_words_at(folded, self.starts)
+        whole = pos == 0 and endpos == len(text)
         for word in self.starts:
-            i = folded.find(word, pos, endpos)
-            while i >= 0:
-                candidates.add(i)
-                i = folded.find(word, i + 1, endpos)
+            found = where.get(word)
+            if found:
+                if whole:
+                    candidates.update(found)
+                else:
+                    size = len(word)
+                    candidates.update(i for i in found if pos <= i and i + size <= endpos)
         if self.lead_chars is not None:
             chars = self.lead_chars
             for i in list(candidates):
@@ -215,6 +221,65 @@ def _folded(text: str) -> str:
     folded = text.casefold()
     _FOLDED = (text, folded)
     return folded
+
+
+class _StartWordIndex:
+    """Every occurrence of every rule's start words in a case-folded text, found in one pass.
+
+    Why: each rule with ``starts`` used to look for its words with one ``str.find``
+    loop per word (260 words over 21 rules: half a millisecond per document, as
+    much as a whole extractor).  One Aho-Corasick automaton over the start words of
+    all rules finds them all, overlapping ones included, in one pass over the text;
+    the positions of the last text are kept, since every rule gates the same
+    document in turn.  Words are added as rules are first used (the automaton is
+    rebuilt then: a few times per process).
+    """
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.automaton: Any = None
+        #: (folded text, automaton it was indexed with, word -> start offsets)
+        self.last: tuple[str, Any, dict[str, list[int]]] = ("", None, {})
+
+    def positions(self, folded: str, words: tuple[str, ...]) -> dict[str, list[int]]:
+        """Start offsets of each indexed word in ``folded`` (``words`` are indexed first if new)."""
+        automaton = self.automaton
+        if automaton is None or not self.words.issuperset(words):
+            automaton = self._rebuild(words)
+        last = self.last  # one tuple read: threads never pair a text with another's positions
+        if last[0] is folded and last[1] is automaton:
+            return last[2]
+        found: dict[str, list[int]] = {}
+        for end, word in automaton.iter(folded):
+            hits = found.get(word)
+            if hits is None:
+                found[word] = [end - len(word) + 1]
+            else:
+                hits.append(end - len(word) + 1)
+        self.last = (folded, automaton, found)
+        return found
+
+    def _rebuild(self, words: tuple[str, ...]) -> Any:
+        automaton = ahocorasick.Automaton()
+        self.words = self.words | set(words)
+        for word in self.words:
+            automaton.add_word(word, word)
+        automaton.make_automaton()
+        self.automaton = automaton
+        return automaton
+
+
+_START_WORDS = _StartWordIndex()
+
+
+def _start_words_at(folded: str, words: tuple[str, ...]) -> dict[str, list[int]]:
+    """Where each of ``words`` (and every other rule's start words) occurs in ``folded``.
+
+    >>> at = _start_words_at("проектът и проект", ("проект",))
+    >>> at["проект"]
+    [0, 11]
+    """
+    return _START_WORDS.positions(folded, words)
 
 
 _LEAD_LEXICON = regex.compile(r"\(\?(?:P<\w+>|i?:)<<(\w+)>>\)|<<(\w+)>>")

@@ -103,3 +103,25 @@ def test_candidate_scan_equals_plain_scan(rule: Rule) -> None:
         if len(text) > 40:
             want = [(m.span(), m.groups()) for m in rule.compiled.finditer(text, 10, len(text) - 10)]
             assert [(m.span(), m.groups()) for m in rule.finditer(text, 10, len(text) - 10)] == want, rule.id
+
+
+def test_start_word_index_finds_overlapping_words_and_learns_new_ones() -> None:
+    """The one-pass index of start words finds what a ``str.find`` loop per word finds:
+    occurrences inside other words and overlapping ones, and words of a rule used later."""
+    from pipeline.rules import _start_words_at
+
+    text = "законопроектът проект ектор"
+    assert _start_words_at(text, ("проект",))["проект"] == [6, 15]
+    at = _start_words_at(text, ("ект", "проект"))  # a new word: the automaton is rebuilt
+    assert at["ект"] == [9, 18, 22] and at["проект"] == [6, 15]
+    assert _start_words_at("няма нищо", ("ект",)).get("ект") is None
+
+
+def test_candidate_scan_of_overlapping_start_words_equals_plain_scan() -> None:
+    """Two start words of one rule overlapping in the text (``ала`` inside ``бала``)."""
+    compiled = regex.compile(r"(?:бала|ала)\w*", regex.IGNORECASE)
+    r = Rule("t.x", "f", "", None, compiled.pattern, compiled, (), (), starts=("ала", "бала"))
+    for text in ("Балалайка и ала-бала", "нищо", "АЛАБАЛА"):
+        assert [m.span() for m in r.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+        assert [m.span() for m in r.finditer(text, 2, len(text) - 1)] == \
+            [m.span() for m in compiled.finditer(text, 2, len(text) - 1)]
