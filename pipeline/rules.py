@@ -34,7 +34,8 @@ import yaml
 
 from .errors import RuleError
 
-__all__ = ["RULES_DIR", "Rule", "RuleSet", "load_ruleset", "rule_files", "lexicon_alternation", "scan_options"]
+__all__ = ["RULES_DIR", "Rule", "RuleSet", "StartWordIndex", "load_ruleset", "rule_files", "lexicon_alternation",
+           "scan_options"]
 
 RULES_DIR = Path(os.environ.get("BGPRESS_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
@@ -223,8 +224,8 @@ def _folded(text: str) -> str:
     return folded
 
 
-class _StartWordIndex:
-    """Every occurrence of every rule's start words in a case-folded text, found in one pass.
+class StartWordIndex:
+    """Every occurrence of a set of words in a text, found in one pass.
 
     Why: each rule with ``starts`` used to look for its words with one ``str.find``
     loop per word (260 words over 21 rules: half a millisecond per document, as
@@ -232,31 +233,32 @@ class _StartWordIndex:
     all rules finds them all, overlapping ones included, in one pass over the text;
     the positions of the last text are kept, since every rule gates the same
     document in turn.  Words are added as rules are first used (the automaton is
-    rebuilt then: a few times per process).
+    rebuilt then: a few times per process).  The municipality gazetteer keeps an
+    index of its own over the first words of its names, as written.
     """
 
     def __init__(self) -> None:
         self.words: set[str] = set()
         self.automaton: Any = None
-        #: (folded text, automaton it was indexed with, word -> start offsets)
+        #: (the last text, the automaton it was indexed with, word -> start offsets)
         self.last: tuple[str, Any, dict[str, list[int]]] = ("", None, {})
 
-    def positions(self, folded: str, words: tuple[str, ...]) -> dict[str, list[int]]:
-        """Start offsets of each indexed word in ``folded`` (``words`` are indexed first if new)."""
+    def positions(self, text: str, words: tuple[str, ...]) -> dict[str, list[int]]:
+        """Start offsets of each indexed word found in ``text`` (``words`` are indexed first if new)."""
         automaton = self.automaton
         if automaton is None or not self.words.issuperset(words):
             automaton = self._rebuild(words)
         last = self.last  # one tuple read: threads never pair a text with another's positions
-        if last[0] is folded and last[1] is automaton:
+        if last[0] is text and last[1] is automaton:
             return last[2]
         found: dict[str, list[int]] = {}
-        for end, word in automaton.iter(folded):
+        for end, word in automaton.iter(text):
             hits = found.get(word)
             if hits is None:
                 found[word] = [end - len(word) + 1]
             else:
                 hits.append(end - len(word) + 1)
-        self.last = (folded, automaton, found)
+        self.last = (text, automaton, found)
         return found
 
     def _rebuild(self, words: tuple[str, ...]) -> Any:
@@ -269,7 +271,7 @@ class _StartWordIndex:
         return automaton
 
 
-_START_WORDS = _StartWordIndex()
+_START_WORDS = StartWordIndex()
 
 
 def _start_words_at(folded: str, words: tuple[str, ...]) -> dict[str, list[int]]:

@@ -70,7 +70,15 @@ import regex
 import yaml
 
 from ..errors import ModelNotFoundError, RuleError
-from ..rules import RULES_DIR, Rule, _first_words, lexicon_alternation, load_ruleset, scan_options
+from ..rules import (
+    RULES_DIR,
+    Rule,
+    StartWordIndex,
+    _first_words,
+    lexicon_alternation,
+    load_ruleset,
+    scan_options,
+)
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -166,8 +174,10 @@ class _Gazetteer:
     list_item: Any
     #: ``cued`` behind the rule engine: tried only where a cue word starts (found with ``str.find``)
     cued_rule: Rule
-    #: the first two characters of every form: a bare name can only start where one of them stands
-    bare_prefixes: frozenset[str]
+    #: the first word of every form, as written: a bare name can only start where one of them stands
+    bare_words: tuple[str, ...]
+    #: where those words stand in a text (one pass for all of them)
+    bare_index: StartWordIndex
 
 
 def municipality_forms() -> dict[str, str]:
@@ -213,25 +223,21 @@ def _gazetteer() -> _Gazetteer:
         list_item=regex.compile(rf"\s*(?:,|\s+и)?\s*(?P<name>{alt}){end}", flags),
         cued_rule=Rule("entities.municipality_cued", "entities", "", None, cued.pattern, cued, (), (),
                        starts=cue_words),
-        bare_prefixes=frozenset(f[:2] for f in forms),
+        bare_words=tuple(sorted({f.split(" ")[0] for f in forms})),
+        bare_index=StartWordIndex(),
     )
 
 
-#: where a bare municipality name may start: a capital letter after no letter, digit or hyphen
-_NAME_START = regex.compile(r"(?<![\p{L}\d-])\p{Lu}", regex.VERSION1)
-
-
 def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
-    """``g.bare.finditer(text)``, trying the alternation of all the forms only where a capital
-    letter starts a word and, with the next character, begins some form: the alternation
-    scanned at every position cost more than the rest of the gazetteer."""
+    """``g.bare.finditer(text)``, trying the alternation of all the forms only where the first
+    word of some form stands: the alternation scanned at every position cost more than the
+    rest of the gazetteer."""
     out: list[Any] = []
     last = 0
     match = g.bare.match
-    prefixes = g.bare_prefixes
-    for c in _NAME_START.finditer(text):
-        s = c.start()
-        if s < last or text[s:s + 2] not in prefixes:
+    at = g.bare_index.positions(text, g.bare_words)
+    for s in sorted({i for hits in at.values() for i in hits}):
+        if s < last:
             continue
         m = match(text, s)
         if m is not None:
