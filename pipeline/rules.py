@@ -231,34 +231,39 @@ class StartWordIndex:
     loop per word (260 words over 21 rules: half a millisecond per document, as
     much as a whole extractor).  One Aho-Corasick automaton over the start words of
     all rules finds them all, overlapping ones included, in one pass over the text;
-    the positions of the last text are kept, since every rule gates the same
-    document in turn.  Words are added as rules are first used (the automaton is
-    rebuilt then: a few times per process).  The municipality gazetteer keeps an
-    index of its own over the first words of its names, as written.
+    the positions of the last few texts are kept, since every rule gates the same
+    document in turn (and a few extractors scan a variant of it between two rules).
+    Words are added as rules are first used (the automaton is rebuilt then: a few
+    times per process).  The municipality gazetteer keeps an index of its own over
+    the first words of its names, as written.
     """
+
+    #: texts whose positions are kept
+    RECENT = 4
 
     def __init__(self) -> None:
         self.words: set[str] = set()
         self.automaton: Any = None
-        #: (the last text, the automaton it was indexed with, word -> start offsets)
-        self.last: tuple[str, Any, dict[str, list[int]]] = ("", None, {})
+        #: (text, the automaton it was indexed with, word -> start offsets), the latest first
+        self.recent: tuple[tuple[str, Any, dict[str, list[int]]], ...] = ()
 
     def positions(self, text: str, words: tuple[str, ...]) -> dict[str, list[int]]:
         """Start offsets of each indexed word found in ``text`` (``words`` are indexed first if new)."""
         automaton = self.automaton
         if automaton is None or not self.words.issuperset(words):
             automaton = self._rebuild(words)
-        last = self.last  # one tuple read: threads never pair a text with another's positions
-        if last[0] is text and last[1] is automaton:
-            return last[2]
-        found: dict[str, list[int]] = {}
+        recent = self.recent  # one tuple read: threads never pair a text with another's positions
+        for known, indexed_by, found in recent:
+            if known is text and indexed_by is automaton:
+                return found
+        found = {}
         for end, word in automaton.iter(text):
             hits = found.get(word)
             if hits is None:
                 found[word] = [end - len(word) + 1]
             else:
                 hits.append(end - len(word) + 1)
-        self.last = (text, automaton, found)
+        self.recent = ((text, automaton, found), *recent[: self.RECENT - 1])
         return found
 
     def _rebuild(self, words: tuple[str, ...]) -> Any:
