@@ -27,6 +27,9 @@ tokens, so the cost is linear in the text.
 from __future__ import annotations
 
 import bisect
+import re
+from itertools import accumulate, compress
+from operator import add, sub
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,22 +71,13 @@ class _Noun:
     recast: tuple[tuple[str, str], ...] = ()
 
 
-class _Tok:
-    """A token of the count scan (``kind``: num | nw | nwd | word | p) with its lower-cased text.
-
-    A plain slotted class rather than a frozen dataclass: a document has
-    hundreds of tokens, and a frozen dataclass costs three times as much to
-    build; ``low`` is computed once instead of at every look.
-    """
-
-    __slots__ = ("kind", "start", "end", "text", "low")
-
-    def __init__(self, kind: str, start: int, end: int, text: str, low: str | None = None) -> None:
-        self.kind = kind
-        self.start = start
-        self.end = end
-        self.text = text
-        self.low = text.lower() if low is None else low
+#: A token of the count scan: (kind, start, end, text, low); ``kind`` is num | nw | nwd | word | p
+#: and ``low`` the lower-cased text, computed once instead of at every look.  A plain tuple read
+#: through the constants below: the tokens of a document are then zipped in C from the columns of
+#: one ``findall`` (a Python ``__init__`` per token cost as much as the regex scan), and indexing a
+#: tuple is as cheap as a slot (a named-tuple field or a property costs three times as much).
+_Tok = tuple[str, int, int, str, str]
+_KIND, _START, _END, _TEXT, _LOW = range(5)
 
 
 @dataclass(frozen=True)
@@ -161,11 +155,16 @@ class _Lex:
         # word starts with a letter and a figure with a digit, so the order changes no token and
         # spares the figure's look-behind at every letter
         self.tok_re = regex.compile(
-            rf"(\s*)(?:(?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<num>{figure})|(?P<p>\S))", regex.VERSION1,
+            rf"(\s*)((?P<word>[^\W\d_]+(?:-[^\W\d_]+)*)|(?P<num>{figure})|\S)", regex.VERSION1,
         )
+        # the same pattern in the standard library's engine, which scans it twice as fast; it
+        # tokenises alike wherever the two engines agree on \s, \w and \d (_engine_disagreement)
+        self.tok_re_fast = re.compile(self.tok_re.pattern)
+        self.tok_fast_unsafe = _engine_disagreement()
         self.number_words = frozenset(w.lower() for kind in ("units", "tens", "hundreds", "scales")
                                       for w in num_lex[kind])
         self.number_conj = frozenset(str(w).lower() for w in num_lex["conjunctions"])
+        self.number_like = self.number_words | frozenset(self.definite)  # words _tokens looks at twice
         self.lemmatizer = get_lemmatizer()
 
         # nouns the lexicon does not know (rule counts.unknown_noun_by_cue)
@@ -279,51 +278,93 @@ def _cue_regex(items: list[tuple[str, str, bool]]) -> tuple[regex.Pattern[str], 
     return regex.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", regex.IGNORECASE), cats
 
 
+_CHECKED_UP_TO = 0x3000  # Latin, Cyrillic, punctuation, symbols: every character of the releases so far
+
+
+def _engine_disagreement() -> re.Pattern[str]:
+    r"""The characters on which ``re`` and ``regex`` disagree about ``\s``, ``\w`` or ``\d``
+    (superscript digits, combining accents ...), and all above ``_CHECKED_UP_TO``.
+
+    Both are backtracking engines with the same semantics for the constructs of the
+    token pattern (alternation, greedy repeats, one-character look-arounds), so on a
+    text without these characters they find the same tokens; a text with one is
+    tokenised by ``regex`` as before.
+    """
+    chars = "".join(map(chr, range(_CHECKED_UP_TO)))
+    differ: set[str] = set()
+    for cls in (r"\s", r"\w", r"\d"):
+        differ |= set(re.findall(cls, chars)) ^ set(regex.findall(cls, chars))
+    listed = "".join(re.escape(c) for c in sorted(differ))
+    return re.compile(f"[{listed}{chr(_CHECKED_UP_TO)}-{chr(0x10FFFF)}]")
+
+
 @lru_cache(maxsize=1)
 def _lex() -> _Lex:
     return _Lex()
 
 
 # ---------------------------------------------------------------- tokens
-def _tokens(text: str) -> list[_Tok]:
-    """Figures, words and punctuation; runs of number words (двеста и петдесет) become one token.
+def _tokens(text: str) -> tuple[list[_Tok], list[int]]:
+    """Figures, words and punctuation, and the indices of the numbers among them; runs of
+    number words (двеста и петдесет) become one token.
 
-    One ``findall`` gives (space before, figure, word, punctuation) per token, and the offsets
-    are summed from their lengths: a match object per token cost as much as the regex scan.
+    One ``findall`` gives (space before, token, word, figure) per token; the offsets are
+    summed from their lengths and the tokens zipped from the columns, all in C: a Python
+    step per token cost more than the regex scan.  Only the number words take a Python step.
     """
     lx = _lex()
-    out: list[_Tok] = []
-    nw, conj = lx.number_words, lx.number_conj
-    definite = lx.definite
-    append = out.append
-    end = 0
-    for space, word, num, punct in lx.tok_re.findall(text):
-        start = end + len(space)
-        if word:
-            kind, tok = "word", word
-        elif num:
-            kind, tok = "num", num
+    tok_re = lx.tok_re if lx.tok_fast_unsafe.search(text) else lx.tok_re_fast
+    parts = tok_re.findall(text)
+    if not parts:
+        return [], []
+    spaces, texts, words, figures = zip(*parts)
+    lens = list(map(len, texts))
+    ends = list(accumulate(map(add, map(len, spaces), lens)))
+    starts = list(map(sub, ends, lens))
+    lows = list(map(str.lower, texts))
+    kinds = ["word" if w else "num" if f else "p" for w, f in zip(words, figures)]
+    texts_l = list(texts)
+    number_like = lx.number_like
+    hits = [i for i, low in enumerate(lows) if low in number_like]
+    if hits:
+        _number_words(text, hits, kinds, starts, ends, texts_l, lows)
+    toks = list(zip(kinds, starts, ends, texts_l, lows))
+    nums = list(compress(range(len(kinds)), map(_NUM_KINDS.__contains__, kinds)))
+    return toks, nums
+
+
+def _number_words(text: str, hits: list[int], kinds: list[str], starts: list[int], ends: list[int],
+                  texts: list[str], lows: list[str]) -> None:
+    """Mark number words ``nw`` / ``nwd`` in the token columns and join their runs, in place.
+
+    A run is joined left to right as it is read (``двадесет и три``, ``двеста петдесет``),
+    so a word joins the token the previous number words already make.
+    """
+    lx = _lex()
+    nw, conj, definite = lx.number_words, lx.number_conj, lx.definite
+    shift = 0  # tokens removed by joins before the current one
+    for i in hits:
+        k = i - shift
+        if kinds[k] != "word":
+            continue
+        low = lows[k]
+        if low not in nw:
+            if low in definite:
+                kinds[k] = "nwd"
+            continue
+        if (k > 1 and kinds[k - 1] == "word" and lows[k - 1] in conj and kinds[k - 2] == "nw"
+                and text[ends[k - 2]:starts[k]].strip().lower() in conj):
+            first = k - 2
+        elif k > 0 and kinds[k - 1] == "nw" and not text[ends[k - 1]:starts[k]].strip():
+            first = k - 1
         else:
-            kind, tok = "p", punct
-        end = start + len(tok)
-        low = tok.lower()
-        if kind == "word":
-            if low in nw:
-                prev = out[-1] if out else None
-                # join "двеста и петдесет" / "двадесет и три" into one number-words token
-                if (prev is not None and prev.kind == "word" and prev.text.lower() in conj and len(out) > 1
-                        and out[-2].kind == "nw" and text[out[-2].end:start].strip().lower() in conj):
-                    first = out[-2]
-                    out[-2:] = [_Tok("nw", first.start, end, text[first.start:end])]
-                    continue
-                if prev is not None and prev.kind == "nw" and not text[prev.end:start].strip():
-                    out[-1] = _Tok("nw", prev.start, end, text[prev.start:end])
-                    continue
-                kind = "nw"
-            elif low in definite:
-                kind = "nwd"
-        append(_Tok(kind, start, end, tok, low))
-    return out
+            kinds[k] = "nw"
+            continue
+        joined = text[starts[first]:ends[k]]
+        kinds[first], ends[first], texts[first], lows[first] = "nw", ends[k], joined, joined.lower()
+        for col in (kinds, starts, ends, texts, lows):
+            del col[first + 1:k + 1]
+        shift += k - first
 
 
 _SEP_RE = regex.compile(r"[.,]")
@@ -359,40 +400,40 @@ def _number_at(text: str, toks: list[_Tok], i: int, *, allow_weak: bool = False)
     """The number at token ``i`` with its multiplier, or None when it is no count candidate."""
     lx = _lex()
     t = toks[i]
-    if t.kind == "num":
-        value = _figure_value(t.text)
-    elif t.kind == "nwd":
-        value = lx.definite.get(t.low)
-    elif t.kind == "nw":
-        words = t.low.split()
-        if (t.low in lx.weak and not allow_weak) or words[0] in lx.scales:
+    if t[_KIND] == "num":
+        value = _figure_value(t[_TEXT])
+    elif t[_KIND] == "nwd":
+        value = lx.definite.get(t[_LOW])
+    elif t[_KIND] == "nw":
+        words = t[_LOW].split()
+        if (t[_LOW] in lx.weak and not allow_weak) or words[0] in lx.scales:
             return None
-        value = parse_number_words(t.text)
+        value = parse_number_words(t[_TEXT])
     else:
         return None
     if value is None:
         return None
-    j, end = i + 1, t.end
+    j, end = i + 1, t[_END]
     # an ending glued to the figure belongs to it: the article (`48-те общини`) or the ending
     # of a masculine personal numeral (`3-ма служители`, `15-има младежи`; rule counts.personal_numeral)
     personal = False
-    if (t.kind == "num" and j + 1 < len(toks) and toks[j].text == "-" and toks[j].start == end
-            and toks[j + 1].start == toks[j].end and toks[j + 1].low in lx.glued_endings):
-        personal = toks[j + 1].low in lx.personal
-        end = toks[j + 1].end
+    if (t[_KIND] == "num" and j + 1 < len(toks) and toks[j][_TEXT] == "-" and toks[j][_START] == end
+            and toks[j + 1][_START] == toks[j][_END] and toks[j + 1][_LOW] in lx.glued_endings):
+        personal = toks[j + 1][_LOW] in lx.personal
+        end = toks[j + 1][_END]
         j += 2
     # `3 (три) автомобила`: the number restated in words, in brackets, between figure and noun
-    if (t.kind == "num" and j + 2 < len(toks) and toks[j].text == "(" and toks[j + 1].kind in ("nw", "nwd")
-            and toks[j + 2].text == ")"):
+    if (t[_KIND] == "num" and j + 2 < len(toks) and toks[j][_TEXT] == "(" and toks[j + 1][_KIND] in ("nw", "nwd")
+            and toks[j + 2][_TEXT] == ")"):
         j += 3
-    if j < len(toks) and toks[j].low in lx.mult_values and toks[j].kind in ("word", "nw"):
-        value *= lx.mult_values[toks[j].low]
-        end = toks[j].end
+    if j < len(toks) and toks[j][_LOW] in lx.mult_values and toks[j][_KIND] in ("word", "nw"):
+        value *= lx.mult_values[toks[j][_LOW]]
+        end = toks[j][_END]
         j += 1
-        if j < len(toks) and toks[j].text == "." and toks[j].start == end:
-            end = toks[j].end
+        if j < len(toks) and toks[j][_TEXT] == "." and toks[j][_START] == end:
+            end = toks[j][_END]
             j += 1
-    return _Num(i, j, value, t.start, end, t.kind, personal)
+    return _Num(i, j, value, t[_START], end, t[_KIND], personal)
 
 
 _CLOSING_QUOTES = frozenset('"“”»')
@@ -407,39 +448,39 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
     # glued to a word before (първите15) or a label before (Компонент 2, № 5, ул. 3)
     if n.i > 0:
         p = toks[n.i - 1]
-        if p.kind == "word" and p.end == t.start:
+        if p[_KIND] == "word" and p[_END] == t[_START]:
             return True
-        if p.low in lx.labels or p.text in ("№", "#"):
+        if p[_LOW] in lx.labels or p[_TEXT] in ("№", "#"):
             return True
-        if p.text == "." and n.i > 1 and toks[n.i - 2].low in lx.labels:
+        if p[_TEXT] == "." and n.i > 1 and toks[n.i - 2][_LOW] in lx.labels:
             return True
-        if p.low == "на" and t.low == "сто":
+        if p[_LOW] == "на" and t[_LOW] == "сто":
             return True
-        if p.text == "©":
+        if p[_TEXT] == "©":
             return True  # a copyright year
     # the end of a quoted name: НЧ "Обединение - 1869", СУ "Христо Ботев 2"
     if after[:1] in _CLOSING_QUOTES:
         return True
     # list numbering at a line start: "1." / "2)"
-    line_start = text.rfind("\n", 0, t.start) + 1
-    if not text[line_start:t.start].strip() and after[:1] in (".", ")") and t.kind == "num":
+    line_start = text.rfind("\n", 0, t[_START]) + 1
+    if not text[line_start:t[_START]].strip() and after[:1] in (".", ")") and t[_KIND] == "num":
         return True
     # clock times, codes, ranges and ordinals glued after: 17:00, 14/07, 2014-2020, 2-ри
-    if _GLUED_AFTER_RE.match(after) and t.kind == "num":
+    if _GLUED_AFTER_RE.match(after) and t[_KIND] == "num":
         return True
     m = _SUFFIX_RE.match(text, n.end, n.end + 12)
     if m and m.group(1).lower() not in lx.ordinal_ok:
         return True
     if nxt is None:
         return False
-    if nxt.low.rstrip(".") in lx.excl_after or nxt.text == "%":
+    if nxt[_LOW].rstrip(".") in lx.excl_after or nxt[_TEXT] == "%":
         return True
-    if nxt.low == "на" and n.j + 1 < len(toks) and toks[n.j + 1].low == "сто":
+    if nxt[_LOW] == "на" and n.j + 1 < len(toks) and toks[n.j + 1][_LOW] == "сто":
         return True
     # a year: 4 digits 1900–2100 is a count only when a count noun follows at once
-    if t.kind == "num" and len(t.text) == 4 and 1900 <= n.value <= 2100:
+    if t[_KIND] == "num" and len(t[_TEXT]) == 4 and 1900 <= n.value <= 2100:
         # `2024 Община Елена` (a footer) names, it does not count
-        return not (nxt.kind == "word" and nxt.text[:1].islower() and lx.noun(nxt.text) is not None)
+        return not (nxt[_KIND] == "word" and nxt[_TEXT][:1].islower() and lx.noun(nxt[_TEXT]) is not None)
     return False
 
 
@@ -469,56 +510,56 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
     # pieces: 2 броя, 3 бр. (a period then a capitalised word other than an
     # acronym, or a new line, ends the search; rule counts.pieces_noun)
     pieces = False
-    if k < len(toks) and toks[k].low in lx.pieces:
+    if k < len(toks) and toks[k][_LOW] in lx.pieces:
         pieces = True
         k += 1
-        if k < len(toks) and toks[k].text == ".":
+        if k < len(toks) and toks[k][_TEXT] == ".":
             k += 1
-            if k < len(toks) and toks[k].text[:1].isupper() and not (len(toks[k].text) > 1
-                                                                     and toks[k].text.isupper()):
+            if k < len(toks) and toks[k][_TEXT][:1].isupper() and not (len(toks[k][_TEXT]) > 1
+                                                                     and toks[k][_TEXT].isupper()):
                 return None
-    if allow_copula and k < len(toks) and toks[k].low == "са":
+    if allow_copula and k < len(toks) and toks[k][_LOW] == "са":
         k += 1
     skipped = 0
     last_conj = False
     while k < len(toks) and skipped <= _MAX_MODIFIERS:
         t = toks[k]
-        if k > j and "\n" in text[toks[k - 1].end:t.start]:
+        if k > j and "\n" in text[toks[k - 1][_END]:t[_START]]:
             return None
-        if t.kind == "p":
-            if t.text in _QUOTES:
+        if t[_KIND] == "p":
+            if t[_TEXT] in _QUOTES:
                 k += 1
                 continue
-            if t.text == "," and mods and k + 1 < len(toks) and toks[k + 1].kind in ("num", "nw", "nwd"):
+            if t[_TEXT] == "," and mods and k + 1 < len(toks) and toks[k + 1][_KIND] in ("num", "nw", "nwd"):
                 last_conj = True
                 k += 1
                 continue
             return None
-        if t.kind in ("num", "nw", "nwd"):
+        if t[_KIND] in ("num", "nw", "nwd"):
             if last_conj:
                 return _Head(_Noun("", "", "", False, ()), -1, tuple(mods), coord=k)
             return None
-        low = t.low
-        noun = lx.noun(t.text)
+        low = t[_LOW]
+        noun = lx.noun(t[_TEXT])
         if noun is not None and low not in lx.stop:
-            if noun.adjectival and k + 1 < len(toks) and toks[k + 1].kind == "word" and lx.noun(toks[k + 1].text):
+            if noun.adjectival and k + 1 < len(toks) and toks[k + 1][_KIND] == "word" and lx.noun(toks[k + 1][_TEXT]):
                 mods.append(low)
                 k += 1
                 skipped += 1
                 continue
             return _Head(noun, k, tuple(mods), pieces=pieces)
-        if allow_fallback and lx.never_counted(t.text):
+        if allow_fallback and lx.never_counted(t[_TEXT]):
             return None
-        between = text[toks[j - 1].end:t.start]
-        fb = (lx.fallback_noun(t.text, single=single and (pieces or listed))
+        between = text[toks[j - 1][_END]:t[_START]]
+        fb = (lx.fallback_noun(t[_TEXT], single=single and (pieces or listed))
               if allow_fallback and "\n" not in between and not _QUOTES & set(between) else None)
         if fb is not None:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            if nxt is not None and (nxt.low.rstrip(".") in lx.excl_after or lx.never_counted(nxt.text)):
+            if nxt is not None and (nxt[_LOW].rstrip(".") in lx.excl_after or lx.never_counted(nxt[_TEXT])):
                 return None  # две чисти години: a duration or a unit after all
-            if not (nxt is not None and nxt.kind == "word" and "\n" not in text[t.end:nxt.start]
-                    and nxt.low not in lx.stop
-                    and (lx.noun(nxt.text) is not None or lx.fallback_noun(nxt.text) is not None)):
+            if not (nxt is not None and nxt[_KIND] == "word" and "\n" not in text[t[_END]:nxt[_START]]
+                    and nxt[_LOW] not in lx.stop
+                    and (lx.noun(nxt[_TEXT]) is not None or lx.fallback_noun(nxt[_TEXT]) is not None)):
                 return _Head(fb, k, tuple(mods), pieces=pieces)
         if low in ("и", "или"):
             last_conj = True
@@ -557,12 +598,12 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
         return noun.category
     # "представители на (техните) семейства" → parents
     k = head_tok + 1
-    if k < len(toks) and toks[k].low == "на":
+    if k < len(toks) and toks[k][_LOW] == "на":
         for t in toks[k + 1:k + 4]:
-            comp = lx.noun(t.text) if t.kind == "word" else None
+            comp = lx.noun(t[_TEXT]) if t[_KIND] == "word" else None
             if comp is not None and comp.category in ("parents", "children"):
                 return comp.category
-            if t.kind != "word":
+            if t[_KIND] != "word":
                 break
     # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
     silent = {cue for cue, cat in noun.recast if cat == noun.default}
@@ -575,7 +616,7 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
                  cue_cat: dict[str, tuple[str, bool]], silent: set[str]) -> str | None:
     """The category of the cue nearest to the count, in its clause first, then in its sentence."""
     lx = _lex()
-    head = (toks[head_tok].start, toks[head_tok].end) if 0 <= head_tok < len(toks) else (start, start)
+    head = (toks[head_tok][_START], toks[head_tok][_END]) if 0 <= head_tok < len(toks) else (start, start)
     lo = max(sent[0], start - _CUE_REACH)
     # `ще бъдат наети 3 екскурзоводи, а общината очаква 12 000 посетители`: a clause opened by
     # `, а` has its own subject and verb; no cue before it speaks for the counts after it
@@ -593,8 +634,6 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
         for m in cue_re.finditer(doc_text, w_lo, max(w_lo, w_hi)):
             if m.start() < head[1] and m.end() > head[0]:
                 continue  # the counted noun itself (жители, участници)
-            if lx.time_phrase_re.search(doc_text, max(w_lo, m.start() - 40), m.start()):
-                continue  # `преди започване на работа`: a time, not what the counted did
             if m.start() >= start and m.end() <= end:
                 dist = -1  # inside the count (25 обучени лица)
             elif m.end() <= start:
@@ -607,8 +646,12 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
             if cat in silent:
                 continue
             key = (1 if weak else 0, dist)
-            if best is None or key < best[:2]:
-                best = (key[0], key[1], cat)
+            if best is not None and key >= best[:2]:
+                continue
+            # looked at last, only for a cue that would win: the search is the dearest test
+            if lx.time_phrase_re.search(doc_text, max(w_lo, m.start() - 40), m.start()):
+                continue  # `преди започване на работа`: a time, not what the counted did
+            best = (key[0], key[1], cat)
         if best is not None:
             return best[2]
     return None
@@ -649,7 +692,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
     >>> [(c.count.value, c.count.category, c.count.unit) for c in find_counts("Наети са 40 лица.")]
     [(40, 'employed', 'лице')]
     """
-    toks = _tokens(text)
+    toks, nums = _tokens(text)
     sent_starts = [s for s, _ in sentences]
     claimed_l = sorted(claimed)
     claimed_starts = [s for s, _ in claimed_l]
@@ -661,10 +704,19 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
         i = bisect.bisect_right(sent_starts, pos) - 1
         return sentences[i] if i >= 0 else (0, len(text))
 
+    has_head: dict[int, bool] = {}  # number token -> a count noun follows it (asked again by each count before)
+
     def next_count_start(k: int) -> int:
-        for m in range(max(k, 0) + 1, min(len(toks), k + 40)):
-            if toks[m].kind in _NUM_KINDS and _find_head(text, toks, m + 1, allow_copula=False) is not None:
-                return toks[m].start
+        """Where the next number with a noun of its own begins, within 40 tokens: the clause's end."""
+        hi = min(len(toks), k + 40)
+        for m in nums[bisect.bisect_left(nums, max(k, 0) + 1):]:
+            if m >= hi:
+                break
+            known = has_head.get(m)
+            if known is None:
+                known = has_head[m] = _find_head(text, toks, m + 1, allow_copula=False) is not None
+            if known:
+                return toks[m][_START]
         return len(text)
 
     def emit(n: _Num, head: _Head, rule: str, start: int, end: int, qualifier: str | None = None) -> bool:
@@ -685,17 +737,16 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
         s, e = (to_original(n.start, n.end) if to_original else (n.start, n.end))
         return _overlaps(claimed_l, claimed_starts, s, e)
 
-    for i, t in enumerate(toks):
-        if t.kind not in _NUM_KINDS:
-            continue
+    for i in nums:
+        t = toks[i]
         # един/една after "и" next to a count: три училища и една детска градина
-        allow_weak = bool(out) and i > 0 and (toks[i - 1].low == "и" or toks[i - 1].text == ",") \
-            and t.start - out[-1].end < 50
+        allow_weak = bool(out) and i > 0 and (toks[i - 1][_LOW] == "и" or toks[i - 1][_TEXT] == ",") \
+            and t[_START] - out[-1].end < 50
         n = _number_at(text, toks, i, allow_weak=allow_weak)
         if n is None or _excluded(text, toks, n) or claimed_by_other(n):
             continue
         rule = "counts.figure_noun" if n.kind == "num" else "counts.number_words_noun"
-        year_like = n.kind == "num" and 1900 <= n.value <= 2100 and len(t.text) == 4
+        year_like = n.kind == "num" and 1900 <= n.value <= 2100 and len(t[_TEXT]) == 4
         head = _find_head(text, toks, n.j, allow_copula=not year_like, allow_fallback=not year_like,
                           single=n.value == 1, listed=allow_weak)
         if n.personal and (head is None or head.coord is not None or head.noun.category not in _PERSONAL_CATS):
@@ -721,7 +772,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
                 rule = "counts.people_by_cue"
             if n.personal:
                 rule = "counts.personal_numeral"
-            emit(n, head, rule, n.start, toks[head.tok].end)
+            emit(n, head, rule, n.start, toks[head.tok][_END])
             continue
         # no noun after the number: pieces after a noun, "брой лица - осем", or a referent
         if _pieces_after_noun(text, toks, n, emit):
@@ -754,23 +805,23 @@ def _merge_generic_people(cands: list[CountCandidate]) -> list[CountCandidate]:
 def _pieces_after_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
     """``ЦНСТ - 1 бр.``: the nearest count noun before the number on its line."""
     lx = _lex()
-    if not (n.j < len(toks) and toks[n.j].low in lx.pieces):
+    if not (n.j < len(toks) and toks[n.j][_LOW] in lx.pieces):
         return False
-    end = toks[n.j].end
-    if n.j + 1 < len(toks) and toks[n.j + 1].text == "." and toks[n.j + 1].start == end:
-        end = toks[n.j + 1].end
+    end = toks[n.j][_END]
+    if n.j + 1 < len(toks) and toks[n.j + 1][_TEXT] == "." and toks[n.j + 1][_START] == end:
+        end = toks[n.j + 1][_END]
     for k in range(n.i - 1, max(-1, n.i - 9), -1):
         t = toks[k]
-        if "\n" in text[t.end:toks[k + 1].start]:
+        if "\n" in text[t[_END]:toks[k + 1][_START]]:
             return False
-        if t.kind == "p" and t.text in ",;:.()":
+        if t[_KIND] == "p" and t[_TEXT] in ",;:.()":
             return False
-        if t.low in lx.stop:
+        if t[_LOW] in lx.stop:
             return False  # `проекта ще бъдат закупени 2 бр.`: a verb phrase, not a list item
-        if t.kind == "word":
-            noun = lx.noun(t.text)
-            if noun is not None and t.low not in lx.stop:
-                return bool(emit(n, _Head(noun, k, ()), "counts.noun_then_pieces", t.start, end))
+        if t[_KIND] == "word":
+            noun = lx.noun(t[_TEXT])
+            if noun is not None and t[_LOW] not in lx.stop:
+                return bool(emit(n, _Head(noun, k, ()), "counts.noun_then_pieces", t[_START], end))
     return False
 
 
@@ -778,27 +829,27 @@ def _number_of_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
     """``брой лица – осем``, ``Брой обучени лица – 45``: the noun named after `брой` on the number's line."""
     lx = _lex()
     k = n.i - 1
-    while k >= 0 and toks[k].kind == "p" and toks[k].text in _DASHES:
+    while k >= 0 and toks[k][_KIND] == "p" and toks[k][_TEXT] in _DASHES:
         k -= 1
     dashed = k < n.i - 1
     b = k
     while b >= 0 and k - b < 12:
         t = toks[b]
-        if "\n" in text[t.end:toks[b + 1].start] or t.kind in _NUM_KINDS:
+        if "\n" in text[t[_END]:toks[b + 1][_START]] or t[_KIND] in _NUM_KINDS:
             return False
-        if t.low in lx.number_of:
+        if t[_LOW] in lx.number_of:
             break
         b -= 1
     else:
         return False
-    j = b + 2 if b + 1 < k and toks[b + 1].low == "на" else b + 1
+    j = b + 2 if b + 1 < k and toks[b + 1][_LOW] == "на" else b + 1
     head = _find_head(text, toks, j, allow_copula=False, allow_fallback=False)
     if head is None or head.coord is not None or head.tok > k or (not dashed and head.tok != k):
         return False  # without a dash the number must follow the noun at once (`броят на децата в групите 25`)
-    before = text[max(0, toks[b].start - 40):toks[b].start].lower()
+    before = text[max(0, toks[b][_START] - 40):toks[b][_START]].lower()
     qual = "up_to" if ("максимал" in before or "допустим" in before) else (
         "at_least" if "минимал" in before else None)
-    return bool(emit(n, head, "counts.number_of_noun", toks[b].start, n.end, qual))
+    return bool(emit(n, head, "counts.number_of_noun", toks[b][_START], n.end, qual))
 
 
 def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], emit: Any) -> bool:
@@ -837,23 +888,23 @@ def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:
     if n.j >= len(toks):
         return True
     t = toks[n.j]
-    if t.kind != "word" or t.low in lx.stop:
+    if t[_KIND] != "word" or t[_LOW] in lx.stop:
         return True
-    return lx.cue_re.match(text, t.start) is not None
+    return lx.cue_re.match(text, t[_START]) is not None
 
 
 def _after_conjunction(text: str, toks: list[_Tok], n: _Num, prev: CountCandidate) -> bool:
     if n.start - prev.end > _COORD_REACH or "\n" in text[prev.end:n.start] or "." in text[prev.end:n.start]:
         return False
     k = n.i - 1
-    return k >= 0 and (toks[k].low in ("и", "а") or toks[k].text == ",")
+    return k >= 0 and (toks[k][_LOW] in ("и", "а") or toks[k][_TEXT] == ",")
 
 
 def _tok_after(toks: list[_Tok], pos: int) -> int:
     lo, hi = 0, len(toks)
     while lo < hi:
         mid = (lo + hi) // 2
-        if toks[mid].start < pos:
+        if toks[mid][_START] < pos:
             lo = mid + 1
         else:
             hi = mid
