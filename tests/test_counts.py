@@ -12,6 +12,8 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import extract_with_mentions
 from pipeline.document import Document
@@ -289,3 +291,42 @@ def test_a_clause_opened_by_a_takes_no_cue_from_before_it() -> None:
     got = {(v, c) for v, c, _, _ in _counts(
         "След откриването ще бъдат наети 3 екскурзоводи, а общината очаква над 12 000 посетители годишно.")}
     assert (12000, "participants") in got
+
+
+def test_unknown_noun_reads_the_same_whatever_was_read_before() -> None:
+    """A noun the lexicon does not know is a person or a thing by its own form: the first form
+    of its lemma a process happened to read (in another document) no longer decides."""
+    from pipeline.extractors import counts as C
+
+    texts = ["Закупен е 1 бр. кикбоксьор за залата.", "На турнира участваха 12 кикбоксьори от града."]
+    results = []
+    for order in (texts, texts[::-1]):
+        C._lex.cache_clear()
+        results.append({t: [(c.count.value, c.count.category, c.count.unit) for c in C.find_counts(t)] for t in order})
+    C._lex.cache_clear()
+    assert results[0] == results[1]
+    lx = C._lex()
+    assert lx.fallback_noun("кикбоксьор", single=True).category == "thing"  # type: ignore[union-attr]
+    assert lx.fallback_noun("кикбоксьори").category == "person"  # type: ignore[union-attr]
+
+
+_SCAN_CHARS = "аБвГдеЖзИйъьЮя AbZ 0189 ²³¹½ Ⅻ ٣ ०  \u00a0\u2009\u3000\t\n.,;:-–—\"'()/%№+_ é\u0301 ß ǅ ﬁ 𝟘"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(_SCAN_CHARS)) | st.characters(), max_size=60))
+def test_token_scan_of_the_fast_engine_equals_the_regex_engine(text: str) -> None:
+    """The count scan tokenises with the standard ``re`` engine where no character the two
+    engines classify differently occurs; either way the tokens are those of ``regex``."""
+    from pipeline.extractors import counts as C
+
+    lx = C._lex()
+    want = lx.tok_re.findall(text)
+    if not lx.tok_fast_unsafe.search(text):
+        assert lx.tok_re_fast.findall(text) == want
+    fast = C._tokens(text)
+    saved, lx.tok_re_fast = lx.tok_re_fast, lx.tok_re  # type: ignore[assignment]
+    try:
+        assert C._tokens(text) == fast
+    finally:
+        lx.tok_re_fast = saved

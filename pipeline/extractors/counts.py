@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, compress
 from operator import add, sub
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import regex
 
@@ -77,7 +77,11 @@ class _Noun:
 #: one ``findall`` (a Python ``__init__`` per token cost as much as the regex scan), and indexing a
 #: tuple is as cheap as a slot (a named-tuple field or a property costs three times as much).
 _Tok = tuple[str, int, int, str, str]
-_KIND, _START, _END, _TEXT, _LOW = range(5)
+_KIND: Final = 0
+_START: Final = 1
+_END: Final = 2
+_TEXT: Final = 3
+_LOW: Final = 4
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class CountCandidate:
     start: int
     end: int
     rule_id: str
+    #: the counted noun as read here: a count after it that names no noun of its own takes it over
+    noun: _Noun | None = field(default=None, compare=False, repr=False)
 
 
 class _Lex:
@@ -183,7 +189,8 @@ class _Lex:
                                          key=lambda r: -len(r[0])))
         self.thing_re, self.thing_cat = _cue_regex(
             [(str(c), str(cat), False) for cat, cues in (lex.get("thing_cues") or {}).items() for c in cues or ()])
-        self.fallback_by_lemma: dict[str, _Noun] = {}
+        #: (lemma, is a person) -> noun: the same for every form and document that reads it so
+        self.fallback_nouns: dict[tuple[str, bool], _Noun] = {}
 
     def noun(self, word: str) -> _Noun | None:
         low = word.lower()
@@ -235,11 +242,11 @@ class _Lex:
                             break
         if lemma is None or lemma in self.never or lemma.endswith(self.adj_endings):
             return None
-        hit = self.fallback_by_lemma.get(lemma)
+        person = low.endswith(self.person_endings) and lemma not in self.person_exceptions
+        hit = self.fallback_nouns.get((lemma, person))
         if hit is None:
-            person = low.endswith(self.person_endings) and lemma not in self.person_exceptions
             hit = _Noun(lemma, "person" if person else "thing", "participants", False, ())
-            self.fallback_by_lemma[lemma] = hit
+            self.fallback_nouns[(lemma, person)] = hit
         return hit
 
     def never_counted(self, word: str) -> bool:
@@ -317,18 +324,18 @@ def _tokens(text: str) -> tuple[list[_Tok], list[int]]:
     parts = tok_re.findall(text)
     if not parts:
         return [], []
-    spaces, texts, words, figures = zip(*parts)
+    spaces, texts, words, figures = zip(*parts, strict=True)
     lens = list(map(len, texts))
     ends = list(accumulate(map(add, map(len, spaces), lens)))
     starts = list(map(sub, ends, lens))
     lows = list(map(str.lower, texts))
-    kinds = ["word" if w else "num" if f else "p" for w, f in zip(words, figures)]
+    kinds = ["word" if w else "num" if f else "p" for w, f in zip(words, figures, strict=True)]
     texts_l = list(texts)
     number_like = lx.number_like
     hits = [i for i, low in enumerate(lows) if low in number_like]
     if hits:
         _number_words(text, hits, kinds, starts, ends, texts_l, lows)
-    toks = list(zip(kinds, starts, ends, texts_l, lows))
+    toks = list(zip(kinds, starts, ends, texts_l, lows, strict=True))
     nums = list(compress(range(len(kinds)), map(_NUM_KINDS.__contains__, kinds)))
     return toks, nums
 
@@ -728,7 +735,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
         if n.kind == "nwd" and any(c.count.value == n.value and c.count.category == cat for c in out):
             return True  # двата проекта after два проекта: the same statement
         q = qualifier if qualifier is not None else _qualifier(text, n.start)
-        out.append(CountCandidate(Count(n.value, cat, head.noun.lemma, q), start, end, rule))
+        out.append(CountCandidate(Count(n.value, cat, head.noun.lemma, q), start, end, rule, head.noun))
         return True
 
     def claimed_by_other(n: _Num) -> bool:
@@ -873,7 +880,7 @@ def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], em
     elif not _after_conjunction(text, toks, n, prev) or not _bare(text, toks, n):
         return False
     unit = (prev.count.unit or "").lower()
-    noun = lx.by_lemma.get(unit) or lx.fallback_by_lemma.get(unit)
+    noun = lx.by_lemma.get(unit) or prev.noun
     if noun is None:
         return False
     if noun.category not in ("people", "person"):
