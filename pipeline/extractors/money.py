@@ -25,6 +25,7 @@ cue lexicons of the same file:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,7 @@ import regex
 from ..document import Document
 from ..normalisers.numbers import (
     FIGURE_PATTERN,
+    _word_values,
     multiplier_value,
     multipliers_pattern,
     number_words_pattern,
@@ -99,6 +101,9 @@ class _Grammar:
     doc_multi: Any
     plural_scales: frozenset[str]
     any_currency: Any              # prefilter: where a currency is written
+    currency_starts: tuple[str, ...]  # lower-cased first words of the currency entries
+    leads: tuple[str | None, ...]  # per rule: what every match starts with (see _rule_lead)
+    lead_words: dict[str, tuple[str, ...]]  # lead -> case-folded first words of its lexicon
     only_qualifier: Any
     neutral: Any                   # cue-lookalikes that give no role (финансиране на проекти)
     bare_line_end: Any             # a line ending in a bare figure: "Зелен регион (63,454,564)"
@@ -115,6 +120,16 @@ def _lowered(text: str) -> str | None:
     """The lower-cased text when it keeps every offset (it does for Cyrillic and Latin)."""
     low = text.lower()
     return low if len(low) == len(text) else None
+
+
+def _starts(entries: Any, fold: Callable[[str], str]) -> tuple[str, ...]:
+    """The folded first words of a lexicon's entries, every match of which begins with one
+    (a word that begins with another is left out: finding the shorter one finds it)."""
+    kept: list[str] = []
+    for w in sorted({fold(str(e)).split()[0] for e in entries}):  # a word's prefixes sort before it
+        if not any(w.startswith(k) for k in kept):
+            kept.append(w)
+    return tuple(kept)
 
 
 def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]) -> str:
@@ -189,6 +204,10 @@ def _grammar() -> _Grammar:
         any_currency=regex.compile(
             rf"{_lower_alternation([*lex['currency'], *lex['currency_prefix']])}(?!\w)", regex.VERSION1
         ),
+        currency_starts=_starts([*lex["currency"], *lex["currency_prefix"]], str.lower),
+        leads=tuple(_rule_lead(str(r.pattern)) for r, _ in rules),
+        lead_words={"currency_prefix": _starts(lex["currency_prefix"], str.casefold),
+                    "number_words": _starts(_word_values(), str.casefold)},
         plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
         neutral=cue("role_none"),
         bare_line_end=regex.compile(
@@ -346,16 +365,62 @@ class _Unit:
         return self.hits[-1].end
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _at(pattern: Any, text: str, candidates: Sequence[int], pos: int, endpos: int) -> list[Any] | None:
+    """The matches of ``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``.
+
+    A scan tries every position; when every match starts at a candidate, trying
+    those in order from the end of the last match gives the same matches, at a
+    fraction of the cost (a match sees the text before ``pos`` as ``finditer`` does).
+    An empty match gives None: scan the usual way.
+    """
+    out: list[Any] = []
+    last = pos
+    match = pattern.match
+    for s in candidates[bisect_left(candidates, pos):]:
+        if s >= endpos:
+            break
+        if s < last:
+            continue
+        m = match(text, s, endpos)
+        if m is None:
+            continue
+        if m.end() == s:
+            return None
+        out.append(m)
+        last = m.end()
+    return out
+
+
+def _occurrences(text: str, words: Sequence[str], pos: int = 0, endpos: int | None = None) -> list[int]:
+    """Sorted start offsets of every occurrence of ``words`` in ``text[pos:endpos]`` (``str.find``)."""
+    end = len(text) if endpos is None else endpos
+    found: set[int] = set()
+    for word in words:
+        i = text.find(word, pos, end)
+        while i >= 0:
+            found.add(i)
+            i = text.find(word, i + 1, end)
+    return sorted(found)
+
+
+def _casefolded(text: str) -> str | None:
+    """The case-folded text when it keeps every offset (candidate starts are found in it)."""
+    folded = text.casefold()
+    return folded if len(folded) == len(text) else None
+
+
+def _windows(text: str, low: str | None) -> list[tuple[int, int]]:
     """Merged intervals around each written currency: every amount lies in one of them.
 
     Running the rule patterns only there keeps the extractor cheap on long texts.
+    The currency pattern is tried only where one of its entries' first words occurs.
     """
     out: list[tuple[int, int]] = []
-    low = _lowered(text)
     if low is None:
         return [(0, len(text))]
-    for m in _grammar().any_currency.finditer(low):
+    g = _grammar()
+    found = _at(g.any_currency, low, _occurrences(low, g.currency_starts), 0, len(low))
+    for m in found if found is not None else g.any_currency.finditer(low):
         lo, hi = max(0, m.start() - SCAN_BEFORE), min(len(text), m.end() + SCAN_AFTER)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
@@ -364,18 +429,52 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _scan(text: str) -> list[_Hit]:
+def _rule_lead(pattern: str) -> str | None:
+    """What every match of a money rule starts with (``figure``, ``currency_prefix``,
+    ``number_words``), read from the pattern as written after its look-behinds; None if unknown."""
+    m = _LEAD_RE.match(pattern)
+    if m is None:
+        return None
+    lead = m.group("lead")
+    return "figure" if lead.startswith(("{figure}", "(?P<figure>")) else lead.strip("<>{}")
+
+
+#: look-behinds (no nested groups), then the element every match begins with
+_LEAD_RE = regex.compile(r"(?:\(\?<[!=][^()]*\))*(?P<lead>\{figure\}|\(\?P<figure>\\d|<<currency_prefix>>|\{number_words\})")
+_DIGIT_RUN = regex.compile(r"\d+")
+
+
+def _rule_matches(text: str, folded: str | None, pat: Any, lead: str | None, lo: int, hi: int,
+                  digits: list[int]) -> Any:
+    """The matches of ``pat.finditer(text, lo, hi)``, tried only where a match can start.
+
+    A figure starts a run of digits; a currency code or a number word starts at
+    one of its lexicon's first words, found in the case-folded text (when folding
+    keeps offsets: ``folded`` is None otherwise, and the window is scanned).
+    """
+    found = None
+    if lead == "figure":
+        found = _at(pat, text, digits, lo, hi)
+    elif lead is not None and folded is not None:
+        found = _at(pat, text, _occurrences(folded, _grammar().lead_words[lead], lo, hi), lo, hi)
+    return found if found is not None else pat.finditer(text, lo, hi)
+
+
+def _scan(text: str, low: str | None) -> list[_Hit]:
     g = _grammar()
     hits: list[_Hit] = []
-    windows = _windows(text)
-    for rule, pat in g.rules:
+    windows = _windows(text, low)
+    folded = _casefolded(text)
+    digits = [m.start() for lo, hi in windows for m in _DIGIT_RUN.finditer(text, lo, hi)]
+    for (rule, pat), lead in zip(g.rules, g.leads, strict=True):
         build = _BUILDERS[rule.builder or ""]
-        for m in (m for lo, hi in windows for m in pat.finditer(text, lo, hi)):
-            built = build(m)
-            if built is None:
-                continue
-            fs = m.start("figure") if "figure" in m.groupdict() and m.group("figure") else m.start()
-            hits.append(_Hit(m.start(), m.end(), built.value, built.currency, rule.id, built.multiplier, fs))
+        for lo, hi in windows:
+            for m in _rule_matches(text, folded, pat, lead, lo, hi, digits):
+                built = build(m)
+                if built is None:
+                    continue
+                fs = m.start("figure") if "figure" in m.groupdict() and m.group("figure") else m.start()
+                hits.append(_Hit(m.start(), m.end(), built.value, built.currency, rule.id, built.multiplier, fs))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[_Hit] = []
     for h in hits:
@@ -655,7 +754,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     [('1 035 612 лева', Decimal('1035612'), 'total')]
     """
     text = doc.text
-    hits = _scan(text)
+    hits = _scan(text, _lowered(text))
     if not hits:
         return []
     g = _grammar()
