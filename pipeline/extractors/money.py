@@ -98,7 +98,8 @@ class _Grammar:
     # whole-text scans run on the lower-cased text without IGNORECASE, which is
     # several times faster with the regex module on Cyrillic alternations
     doc_call: Rule                 # a call for proposals (tried only where one of its cues starts)
-    doc_multi: Any
+    doc_multi: Any                 # several projects: tried only before multi_nouns (_several_projects)
+    multi_nouns: tuple[str, ...]   # lower-cased first words of the doc_project_nouns
     plural_scales: frozenset[str]
     any_currency: Any              # prefilter: where a currency is written
     currency_starts: tuple[str, ...]  # lower-cased first words of the currency entries
@@ -200,6 +201,7 @@ def _grammar() -> _Grammar:
         pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
         doc_call=_doc_call_rule(lex["doc_call"]),
         doc_multi=regex.compile(multi, regex.VERSION1),
+        multi_nouns=_starts(lex["doc_project_nouns"], str.lower),
         # no left word boundary: "857810.32лв." glues the currency to the figure
         any_currency=regex.compile(
             rf"{_lower_alternation([*lex['currency'], *lex['currency_prefix']])}(?!\w)", regex.VERSION1
@@ -625,28 +627,65 @@ def _header_context(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def _nearest_cue(text: str, lo: int, hi: int, roles: Sequence[str]) -> tuple[str, int, int] | None:
+class _Cues:
+    """The role cues of one stretch ``text[lo:hi]``, found once per lexicon.
+
+    An amount after another in its sentence reads the share cues first, then
+    all cues when none decided: the share lexicons are not scanned twice.
+    """
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        self.text, self.lo, self.hi = text, lo, hi
+        self._cues: dict[str, list[tuple[int, int]]] = {}
+        self._adjacent: dict[str, list[tuple[int, int]]] = {}
+        self._blocked: list[tuple[int, int]] | None = None
+
+    def cues(self, role: str) -> list[tuple[int, int]]:
+        """Spans of the role's cues, less those inside a neutral look-alike."""
+        found = self._cues.get(role)
+        if found is None:
+            g = _grammar()
+            if self._blocked is None:
+                self._blocked = [m.span() for m in g.neutral.finditer(self.text, self.lo, self.hi)]
+            blocked = self._blocked
+            found = self._cues[role] = [
+                m.span() for m in g.cues[role].finditer(self.text, self.lo, self.hi)
+                if not any(s < m.end() and m.start() < e for s, e in blocked)
+            ]
+        return found
+
+    def adjacent(self, role: str) -> list[tuple[int, int]]:
+        """Spans of the role's adjacent cues with nothing but a qualifier between them and ``hi``."""
+        found = self._adjacent.get(role)
+        if found is None:
+            g = _grammar()
+            found = self._adjacent[role] = [
+                m.span() for m in g.adjacent[role].finditer(self.text, self.lo, self.hi)
+                if g.only_qualifier.fullmatch(self.text, m.end(), self.hi)
+            ]
+        return found
+
+
+def _nearest_cue(found: _Cues, roles: Sequence[str]) -> tuple[str, int, int] | None:
     g = _grammar()
     best: tuple[str, int, int] | None = None
-    blocked = [m.span() for m in g.neutral.finditer(text, lo, hi)]
     for role in roles:
-        for m in g.cues[role].finditer(text, lo, hi):
-            if any(s < m.end() and m.start() < e for s, e in blocked):
-                continue
-            if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
-                best = (role, m.start(), m.end())
+        for start, end in found.cues(role):
+            if best is None or end > best[2] or (end == best[2] and start < best[1]):
+                best = (role, start, end)
         if role in g.adjacent:
-            for m in g.adjacent[role].finditer(text, lo, hi):
-                if g.only_qualifier.fullmatch(text, m.end(), hi) and (best is None or m.end() > best[2]):
-                    best = (role, m.start(), m.end())
+            for start, end in found.adjacent(role):
+                if best is None or end > best[2]:
+                    best = (role, start, end)
     return best
 
 
 def _decide_role(text: str, unit: _Unit, lo: int, hi: int, first: bool) -> None:
     """Set the unit's role from the cues in ``text[lo:hi]`` (the clause before it)."""
-    share = _nearest_cue(text, lo, hi, SHARE_ROLES) if not first else None
+    found = _Cues(text, lo, hi)
+    share = _nearest_cue(found, SHARE_ROLES) if not first else None
     roles = [r for r in ROLE_LEXICONS if not (first and r == "programme")]
-    cue = share or _nearest_cue(text, lo, hi, roles)
+    cue = share or _nearest_cue(found, roles)
     if cue is not None:
         unit.role = "grant" if cue[0] == "grant_weak" else cue[0]
         unit.role_cue, unit.cue_span = cue[0], (cue[1], cue[2])
@@ -741,6 +780,39 @@ def _programme_id(doc: Document, cue: tuple[int, int] | None, programmes: Sequen
     return str(best.value) if best.value is not None else None
 
 
+def _several_projects(low: str) -> bool:
+    """Whether ``doc_multi`` matches the lower-cased text (``два социални проекта``).
+
+    Every match ends in one of its nouns after one or two words, each followed
+    by whitespace: the pattern is tried only at those words before each noun,
+    not at every position of the text (the costliest test of a document).
+    """
+    g = _grammar()
+    for q in _occurrences(low, g.multi_nouns):
+        for start in _words_before(low, q):
+            if g.doc_multi.match(low, start):
+                return True
+    return False
+
+
+_SPACE_BACK = regex.compile(r"(?r)\s+", regex.VERSION1)
+_WORD_BACK = regex.compile(r"(?r)\w+", regex.VERSION1)
+
+
+def _words_before(text: str, pos: int, count: int = 2) -> list[int]:
+    """Starts of the runs of word characters before ``pos``, nearest first, each followed by whitespace."""
+    out: list[int] = []
+    end = pos
+    for _ in range(count):
+        space = _SPACE_BACK.match(text, 0, end)
+        word = _WORD_BACK.match(text, 0, space.start()) if space is not None else None
+        if word is None:
+            break
+        out.append(word.start())
+        end = word.start()
+    return out
+
+
 def _sentence_bounds(doc: Document, pos: int) -> tuple[int, int]:
     return doc.sentence_of(pos) if doc.sentences else (0, len(doc.text))
 
@@ -761,7 +833,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     hits = sorted(hits + _line_list_mates(text, hits), key=lambda h: h.start)
     units = _units(text, hits)
     low = _lowered(text) or text.lower()
-    several = next(g.doc_call.finditer(low), None) is not None or g.doc_multi.search(low) is not None
+    several = next(g.doc_call.finditer(low), None) is not None or _several_projects(low)
     programmes = [m for m in found if m.field == "programmes" and m.start is not None and m.end is not None]
 
     prev: _Unit | None = None
