@@ -762,7 +762,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             rid = "dates.start_date" if it.role == "start" else "dates.end_date"
             m = doc.mention(fld, it.values[0], a.start, a.end, rid, it.role)
             (starts if it.role == "start" else ends).append((it.scalar_rank, a.start, m))
-    if is_several(text) and (len({m.value for _, _, m in starts}) > 1 or len({m.value for _, _, m in ends}) > 1):
+    # the text-wide test last: most texts have no two periods to choose between
+    if (len({m.value for _, _, m in starts}) > 1 or len({m.value for _, _, m in ends}) > 1) and is_several(text):
         return out  # several projects, each with its own period: no one implementation period
     out.extend(_finer_first([m for _, _, m in sorted(starts, key=lambda t: (t[0], t[1]))]))
     out.extend(_finer_first([m for _, _, m in sorted(ends, key=lambda t: (t[0], t[1]))]))
