@@ -26,6 +26,7 @@ period phrase or card label before a cue in running text.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,7 +36,7 @@ import regex
 
 from ..document import Document
 from ..normalisers.dates import expand_year, iso_date, month_number, resolve_relative
-from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
+from ..rules import Rule, RuleSet, _first_words, _no_top_level_bar, lexicon_alternation, load_ruleset
 from ..schema import DateValue, Mention
 from .codes import is_several
 
@@ -268,11 +269,10 @@ class _Cues:
     since: Any
     connector: Any
     year_cue: Any
-    year_anchor: Any
-    year4_anchor: Any
     relative_keys: tuple[str, ...]
     programme_periods: frozenset[str]
     year_period_cue: Any
+    held: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> words of lexicons every match holds
 
 
 def _words(lex: dict[str, Any], *names: str) -> str:
@@ -324,10 +324,9 @@ def _cues() -> _Cues:
         since=c(r"^\s*" + _words(lx, "since_after")),
         connector=c(r"^\s*(?:-|до)\s*(?:(?:м\.|месец)\s*)?$"),
         year_cue=c(_words(lx, "year_cues") + r"\s+$"),
-        year_anchor=regex.compile(r"(?<!\d)(?:19|20)?\d\d(?!\d)", regex.VERSION1),
-        year4_anchor=regex.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)", regex.VERSION1),
         programme_periods=frozenset(str(p) for p in lx["programme_periods"]),
         year_period_cue=c(_words(lx, "year_period_cues") + r"\s*:?\s*$"),
+        held={r.id: _held_words(str(r.pattern), lx) for r in rs.pattern_rules()},
         relative_keys=tuple(sorted({str(k).casefold().split()[0] for k in lx["relative"]})),
     )
 
@@ -346,31 +345,151 @@ def _merge(points: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     return out
 
 
-def _windows(text: str, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
+class _Scan:
+    """Where in one text the date rules can start, found once for all rules and windows.
+
+    A rule tried at every position of every window was most of the extractor's
+    cost: the digit runs give the windows, and the occurrences of a lexicon's
+    first words, found once per text, where a rule can start or whether a
+    window can hold a match at all (:func:`_rule_matches`).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        folded = text.casefold()
+        #: None when case folding moves offsets: rules are then scanned the usual way
+        self.folded = folded if len(folded) == len(text) else None
+        self.runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        self._words: dict[tuple[str, ...], list[int]] = {}
+
+    def word_starts(self, words: tuple[str, ...]) -> list[int]:
+        """Sorted offsets of every occurrence of ``words`` in the folded text (rules share month words)."""
+        found = self._words.get(words)
+        if found is None:
+            assert self.folded is not None
+            hits: set[int] = set()
+            for word in words:
+                i = self.folded.find(word)
+                while i >= 0:
+                    hits.add(i)
+                    i = self.folded.find(word, i + 1)
+            found = self._words[words] = sorted(hits)
+        return found
+
+
+_DIGIT_RUN = regex.compile(r"\d+", regex.VERSION1)
+#: the first two digits of a four-digit year anchor
+_CENTURIES = ("19", "20")
+
+
+def _windows(scan: _Scan, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
     """Stretches of text where a rule can match, by the rule's ``anchor`` option.
 
     ``year``: around every two- or four-digit number; ``year4``: around every
     19xx/20xx; ``relative``: around the words of the ``relative`` lexicon.  A
     rule runs only inside its stretches, which keeps the case-insensitive
-    month alternations off the bulk of the text.
+    month alternations off the bulk of the text.  The anchors are whole digit
+    runs (two digits, or four beginning 19 or 20), picked from the runs
+    already found rather than scanned for again.
     """
-    low = text.casefold()
+    text = scan.text
+    low = scan.folded if scan.folded is not None else text.casefold()
     rel: list[tuple[int, int]] = []
     for key in cues.relative_keys:
         i = low.find(key)
         while i >= 0:
             rel.append((i, i + len(key)))
             i = low.find(key, i + 1)
+    year4 = [(s, e) for s, e in scan.runs if e - s == 4 and text.startswith(_CENTURIES, s)]
+    year = [(s, e) for s, e in scan.runs if e - s == 2 or (e - s == 4 and text.startswith(_CENTURIES, s))]
     return {
-        "year": _merge([m.span() for m in cues.year_anchor.finditer(text)], len(text)),
-        "year4": _merge([m.span() for m in cues.year4_anchor.finditer(text)], len(text)),
+        "year": _merge(year, len(text)),
+        "year4": _merge(year4, len(text)),
         "relative": _merge(rel, len(text)),
     }
 
 
+def _at(pattern: Any, text: str, candidates: list[int], pos: int, endpos: int) -> list[Any] | None:
+    """The matches of ``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``.
+
+    When every match starts at a candidate, trying those in order from the end
+    of the last match gives the same matches (a match sees the text before
+    ``pos`` as ``finditer`` does).  An empty match gives None: scan the usual way.
+    """
+    out: list[Any] = []
+    last = pos
+    match = pattern.match
+    for s in candidates[bisect_left(candidates, pos):]:
+        if s >= endpos:
+            break
+        if s < last:
+            continue
+        m = match(text, s, endpos)
+        if m is None:
+            continue
+        if m.end() == s:
+            return None
+        out.append(m)
+        last = m.end()
+    return out
+
+
+def _rule_matches(rule: Rule, scan: _Scan, ws: int, we: int, cues: _Cues) -> Any:
+    """``rule.finditer(text, ws, we)``, tried only where a match can start and only in a
+    window that holds a word every match holds (see :func:`_held_words`)."""
+    text = scan.text
+    if scan.folded is None:
+        return rule.finditer(text, ws, we)
+    for words in cues.held.get(rule.id, ()):
+        starts = scan.word_starts(words)
+        i = bisect_left(starts, ws)
+        if i == len(starts) or starts[i] >= we:
+            return ()
+    found = None
+    if rule.starts is not None and rule.lead_chars is None and rule.lead_run is None and rule.applies_to(text):
+        found = _at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
+    return found if found is not None else rule.finditer(text, ws, we)
+
+
+def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The first words (case-folded) of each lexicon an entry of which every match of ``pattern`` holds.
+
+    Such a lexicon stands at the top level of the pattern, alone or as the
+    whole of a group that is not optional (``(?P<mon><<months>>)``), in a
+    pattern with no ``|`` outside groups.  A window without any of its words
+    holds no match: the month rules skip the many numbers that are no dates.
+    """
+    if not _no_top_level_bar(pattern):
+        return ()
+    out: list[tuple[str, ...]] = []
+    for m in _HELD_LEXICON.finditer(pattern):
+        name = m.group(1) or m.group(2)
+        if pattern[m.end():m.end() + 1] in ("?", "*", "{") or name not in lexicons:
+            continue
+        words = _first_words(lexicons[name])
+        if _depth(pattern, m.start()) == 0 and words is not None and words not in out:
+            out.append(words)
+    return tuple(out)
+
+
+def _depth(pattern: str, pos: int) -> int:
+    """How many groups are open at ``pos`` of ``pattern`` (escapes and character sets skipped)."""
+    depth = 0
+    for m in _PARENS.finditer(pattern, 0, pos):
+        depth += 1 if m.group(1) else -1 if m.group(2) else 0
+    return depth
+
+
+#: a lexicon placeholder alone or as the whole of a group
+_HELD_LEXICON = regex.compile(r"\((?:\?P<\w+>|\?:)?<<(\w+)>>\)|<<(\w+)>>")
+#: escapes and character sets (skipped), unescaped parentheses
+_PARENS = regex.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|(\()|(\))")
+
+
 def _atoms(text: str, cues: _Cues) -> list[Atom]:
     found: list[tuple[int, int, int, Atom]] = []
-    windows = _windows(text, cues)
+    scan = _Scan(text)
+    windows = _windows(scan, cues)
     seen: set[tuple[str, int, int]] = set()
     for order, rule in enumerate(cues.rules.pattern_rules()):
         builder = _BUILDERS.get(rule.builder or "")
@@ -379,7 +498,7 @@ def _atoms(text: str, cues: _Cues) -> list[Atom]:
         anchor = rule.options.get("anchor")
         spans = windows[anchor] if anchor else [(0, len(text))]
         for ws, we in spans:
-            for m in rule.finditer(text, ws, we):
+            for m in _rule_matches(rule, scan, ws, we, cues):
                 key = (rule.id, m.start(), m.end())
                 if key in seen:
                     continue
@@ -643,7 +762,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             rid = "dates.start_date" if it.role == "start" else "dates.end_date"
             m = doc.mention(fld, it.values[0], a.start, a.end, rid, it.role)
             (starts if it.role == "start" else ends).append((it.scalar_rank, a.start, m))
-    if is_several(text) and (len({m.value for _, _, m in starts}) > 1 or len({m.value for _, _, m in ends}) > 1):
+    # the text-wide test last: most texts have no two periods to choose between
+    if (len({m.value for _, _, m in starts}) > 1 or len({m.value for _, _, m in ends}) > 1) and is_several(text):
         return out  # several projects, each with its own period: no one implementation period
     out.extend(_finer_first([m for _, _, m in sorted(starts, key=lambda t: (t[0], t[1]))]))
     out.extend(_finer_first([m for _, _, m in sorted(ends, key=lambda t: (t[0], t[1]))]))

@@ -25,6 +25,7 @@ cue lexicons of the same file:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,7 @@ import regex
 from ..document import Document
 from ..normalisers.numbers import (
     FIGURE_PATTERN,
+    _word_values,
     multiplier_value,
     multipliers_pattern,
     number_words_pattern,
@@ -96,9 +98,13 @@ class _Grammar:
     # whole-text scans run on the lower-cased text without IGNORECASE, which is
     # several times faster with the regex module on Cyrillic alternations
     doc_call: Rule                 # a call for proposals (tried only where one of its cues starts)
-    doc_multi: Any
+    doc_multi: Any                 # several projects: tried only before multi_nouns (_several_projects)
+    multi_nouns: tuple[str, ...]   # lower-cased first words of the doc_project_nouns
     plural_scales: frozenset[str]
     any_currency: Any              # prefilter: where a currency is written
+    currency_starts: tuple[str, ...]  # lower-cased first words of the currency entries
+    leads: tuple[str | None, ...]  # per rule: what every match starts with (see _rule_lead)
+    lead_words: dict[str, tuple[str, ...]]  # lead -> case-folded first words of its lexicon
     only_qualifier: Any
     neutral: Any                   # cue-lookalikes that give no role (финансиране на проекти)
     bare_line_end: Any             # a line ending in a bare figure: "Зелен регион (63,454,564)"
@@ -115,6 +121,16 @@ def _lowered(text: str) -> str | None:
     """The lower-cased text when it keeps every offset (it does for Cyrillic and Latin)."""
     low = text.lower()
     return low if len(low) == len(text) else None
+
+
+def _starts(entries: Any, fold: Callable[[str], str]) -> tuple[str, ...]:
+    """The folded first words of a lexicon's entries, every match of which begins with one
+    (a word that begins with another is left out: finding the shorter one finds it)."""
+    kept: list[str] = []
+    for w in sorted({fold(str(e)).split()[0] for e in entries}):  # a word's prefixes sort before it
+        if not any(w.startswith(k) for k in kept):
+            kept.append(w)
+    return tuple(kept)
 
 
 def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]) -> str:
@@ -185,10 +201,15 @@ def _grammar() -> _Grammar:
         pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
         doc_call=_doc_call_rule(lex["doc_call"]),
         doc_multi=regex.compile(multi, regex.VERSION1),
+        multi_nouns=_starts(lex["doc_project_nouns"], str.lower),
         # no left word boundary: "857810.32лв." glues the currency to the figure
         any_currency=regex.compile(
             rf"{_lower_alternation([*lex['currency'], *lex['currency_prefix']])}(?!\w)", regex.VERSION1
         ),
+        currency_starts=_starts([*lex["currency"], *lex["currency_prefix"]], str.lower),
+        leads=tuple(_rule_lead(str(r.pattern)) for r, _ in rules),
+        lead_words={"currency_prefix": _starts(lex["currency_prefix"], str.casefold),
+                    "number_words": _starts(_word_values(), str.casefold)},
         plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
         neutral=cue("role_none"),
         bare_line_end=regex.compile(
@@ -346,16 +367,62 @@ class _Unit:
         return self.hits[-1].end
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _at(pattern: Any, text: str, candidates: Sequence[int], pos: int, endpos: int) -> list[Any] | None:
+    """The matches of ``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``.
+
+    A scan tries every position; when every match starts at a candidate, trying
+    those in order from the end of the last match gives the same matches, at a
+    fraction of the cost (a match sees the text before ``pos`` as ``finditer`` does).
+    An empty match gives None: scan the usual way.
+    """
+    out: list[Any] = []
+    last = pos
+    match = pattern.match
+    for s in candidates[bisect_left(candidates, pos):]:
+        if s >= endpos:
+            break
+        if s < last:
+            continue
+        m = match(text, s, endpos)
+        if m is None:
+            continue
+        if m.end() == s:
+            return None
+        out.append(m)
+        last = m.end()
+    return out
+
+
+def _occurrences(text: str, words: Sequence[str], pos: int = 0, endpos: int | None = None) -> list[int]:
+    """Sorted start offsets of every occurrence of ``words`` in ``text[pos:endpos]`` (``str.find``)."""
+    end = len(text) if endpos is None else endpos
+    found: set[int] = set()
+    for word in words:
+        i = text.find(word, pos, end)
+        while i >= 0:
+            found.add(i)
+            i = text.find(word, i + 1, end)
+    return sorted(found)
+
+
+def _casefolded(text: str) -> str | None:
+    """The case-folded text when it keeps every offset (candidate starts are found in it)."""
+    folded = text.casefold()
+    return folded if len(folded) == len(text) else None
+
+
+def _windows(text: str, low: str | None) -> list[tuple[int, int]]:
     """Merged intervals around each written currency: every amount lies in one of them.
 
     Running the rule patterns only there keeps the extractor cheap on long texts.
+    The currency pattern is tried only where one of its entries' first words occurs.
     """
     out: list[tuple[int, int]] = []
-    low = _lowered(text)
     if low is None:
         return [(0, len(text))]
-    for m in _grammar().any_currency.finditer(low):
+    g = _grammar()
+    found = _at(g.any_currency, low, _occurrences(low, g.currency_starts), 0, len(low))
+    for m in found if found is not None else g.any_currency.finditer(low):
         lo, hi = max(0, m.start() - SCAN_BEFORE), min(len(text), m.end() + SCAN_AFTER)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
@@ -364,18 +431,52 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _scan(text: str) -> list[_Hit]:
+def _rule_lead(pattern: str) -> str | None:
+    """What every match of a money rule starts with (``figure``, ``currency_prefix``,
+    ``number_words``), read from the pattern as written after its look-behinds; None if unknown."""
+    m = _LEAD_RE.match(pattern)
+    if m is None:
+        return None
+    lead = m.group("lead")
+    return "figure" if lead.startswith(("{figure}", "(?P<figure>")) else lead.strip("<>{}")
+
+
+#: look-behinds (no nested groups), then the element every match begins with
+_LEAD_RE = regex.compile(r"(?:\(\?<[!=][^()]*\))*(?P<lead>\{figure\}|\(\?P<figure>\\d|<<currency_prefix>>|\{number_words\})")
+_DIGIT_RUN = regex.compile(r"\d+")
+
+
+def _rule_matches(text: str, folded: str | None, pat: Any, lead: str | None, lo: int, hi: int,
+                  digits: list[int]) -> Any:
+    """The matches of ``pat.finditer(text, lo, hi)``, tried only where a match can start.
+
+    A figure starts a run of digits; a currency code or a number word starts at
+    one of its lexicon's first words, found in the case-folded text (when folding
+    keeps offsets: ``folded`` is None otherwise, and the window is scanned).
+    """
+    found = None
+    if lead == "figure":
+        found = _at(pat, text, digits, lo, hi)
+    elif lead is not None and folded is not None:
+        found = _at(pat, text, _occurrences(folded, _grammar().lead_words[lead], lo, hi), lo, hi)
+    return found if found is not None else pat.finditer(text, lo, hi)
+
+
+def _scan(text: str, low: str | None) -> list[_Hit]:
     g = _grammar()
     hits: list[_Hit] = []
-    windows = _windows(text)
-    for rule, pat in g.rules:
+    windows = _windows(text, low)
+    folded = _casefolded(text)
+    digits = [m.start() for lo, hi in windows for m in _DIGIT_RUN.finditer(text, lo, hi)]
+    for (rule, pat), lead in zip(g.rules, g.leads, strict=True):
         build = _BUILDERS[rule.builder or ""]
-        for m in (m for lo, hi in windows for m in pat.finditer(text, lo, hi)):
-            built = build(m)
-            if built is None:
-                continue
-            fs = m.start("figure") if "figure" in m.groupdict() and m.group("figure") else m.start()
-            hits.append(_Hit(m.start(), m.end(), built.value, built.currency, rule.id, built.multiplier, fs))
+        for lo, hi in windows:
+            for m in _rule_matches(text, folded, pat, lead, lo, hi, digits):
+                built = build(m)
+                if built is None:
+                    continue
+                fs = m.start("figure") if "figure" in m.groupdict() and m.group("figure") else m.start()
+                hits.append(_Hit(m.start(), m.end(), built.value, built.currency, rule.id, built.multiplier, fs))
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[_Hit] = []
     for h in hits:
@@ -526,28 +627,65 @@ def _header_context(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def _nearest_cue(text: str, lo: int, hi: int, roles: Sequence[str]) -> tuple[str, int, int] | None:
+class _Cues:
+    """The role cues of one stretch ``text[lo:hi]``, found once per lexicon.
+
+    An amount after another in its sentence reads the share cues first, then
+    all cues when none decided: the share lexicons are not scanned twice.
+    """
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        self.text, self.lo, self.hi = text, lo, hi
+        self._cues: dict[str, list[tuple[int, int]]] = {}
+        self._adjacent: dict[str, list[tuple[int, int]]] = {}
+        self._blocked: list[tuple[int, int]] | None = None
+
+    def cues(self, role: str) -> list[tuple[int, int]]:
+        """Spans of the role's cues, less those inside a neutral look-alike."""
+        found = self._cues.get(role)
+        if found is None:
+            g = _grammar()
+            if self._blocked is None:
+                self._blocked = [m.span() for m in g.neutral.finditer(self.text, self.lo, self.hi)]
+            blocked = self._blocked
+            found = self._cues[role] = [
+                m.span() for m in g.cues[role].finditer(self.text, self.lo, self.hi)
+                if not any(s < m.end() and m.start() < e for s, e in blocked)
+            ]
+        return found
+
+    def adjacent(self, role: str) -> list[tuple[int, int]]:
+        """Spans of the role's adjacent cues with nothing but a qualifier between them and ``hi``."""
+        found = self._adjacent.get(role)
+        if found is None:
+            g = _grammar()
+            found = self._adjacent[role] = [
+                m.span() for m in g.adjacent[role].finditer(self.text, self.lo, self.hi)
+                if g.only_qualifier.fullmatch(self.text, m.end(), self.hi)
+            ]
+        return found
+
+
+def _nearest_cue(found: _Cues, roles: Sequence[str]) -> tuple[str, int, int] | None:
     g = _grammar()
     best: tuple[str, int, int] | None = None
-    blocked = [m.span() for m in g.neutral.finditer(text, lo, hi)]
     for role in roles:
-        for m in g.cues[role].finditer(text, lo, hi):
-            if any(s < m.end() and m.start() < e for s, e in blocked):
-                continue
-            if best is None or m.end() > best[2] or (m.end() == best[2] and m.start() < best[1]):
-                best = (role, m.start(), m.end())
+        for start, end in found.cues(role):
+            if best is None or end > best[2] or (end == best[2] and start < best[1]):
+                best = (role, start, end)
         if role in g.adjacent:
-            for m in g.adjacent[role].finditer(text, lo, hi):
-                if g.only_qualifier.fullmatch(text, m.end(), hi) and (best is None or m.end() > best[2]):
-                    best = (role, m.start(), m.end())
+            for start, end in found.adjacent(role):
+                if best is None or end > best[2]:
+                    best = (role, start, end)
     return best
 
 
 def _decide_role(text: str, unit: _Unit, lo: int, hi: int, first: bool) -> None:
     """Set the unit's role from the cues in ``text[lo:hi]`` (the clause before it)."""
-    share = _nearest_cue(text, lo, hi, SHARE_ROLES) if not first else None
+    found = _Cues(text, lo, hi)
+    share = _nearest_cue(found, SHARE_ROLES) if not first else None
     roles = [r for r in ROLE_LEXICONS if not (first and r == "programme")]
-    cue = share or _nearest_cue(text, lo, hi, roles)
+    cue = share or _nearest_cue(found, roles)
     if cue is not None:
         unit.role = "grant" if cue[0] == "grant_weak" else cue[0]
         unit.role_cue, unit.cue_span = cue[0], (cue[1], cue[2])
@@ -642,6 +780,39 @@ def _programme_id(doc: Document, cue: tuple[int, int] | None, programmes: Sequen
     return str(best.value) if best.value is not None else None
 
 
+def _several_projects(low: str) -> bool:
+    """Whether ``doc_multi`` matches the lower-cased text (``два социални проекта``).
+
+    Every match ends in one of its nouns after one or two words, each followed
+    by whitespace: the pattern is tried only at those words before each noun,
+    not at every position of the text (the costliest test of a document).
+    """
+    g = _grammar()
+    for q in _occurrences(low, g.multi_nouns):
+        for start in _words_before(low, q):
+            if g.doc_multi.match(low, start):
+                return True
+    return False
+
+
+_SPACE_BACK = regex.compile(r"(?r)\s+", regex.VERSION1)
+_WORD_BACK = regex.compile(r"(?r)\w+", regex.VERSION1)
+
+
+def _words_before(text: str, pos: int, count: int = 2) -> list[int]:
+    """Starts of the runs of word characters before ``pos``, nearest first, each followed by whitespace."""
+    out: list[int] = []
+    end = pos
+    for _ in range(count):
+        space = _SPACE_BACK.match(text, 0, end)
+        word = _WORD_BACK.match(text, 0, space.start()) if space is not None else None
+        if word is None:
+            break
+        out.append(word.start())
+        end = word.start()
+    return out
+
+
 def _sentence_bounds(doc: Document, pos: int) -> tuple[int, int]:
     return doc.sentence_of(pos) if doc.sentences else (0, len(doc.text))
 
@@ -655,14 +826,14 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     [('1 035 612 лева', Decimal('1035612'), 'total')]
     """
     text = doc.text
-    hits = _scan(text)
+    hits = _scan(text, _lowered(text))
     if not hits:
         return []
     g = _grammar()
     hits = sorted(hits + _line_list_mates(text, hits), key=lambda h: h.start)
     units = _units(text, hits)
     low = _lowered(text) or text.lower()
-    several = next(g.doc_call.finditer(low), None) is not None or g.doc_multi.search(low) is not None
+    several = next(g.doc_call.finditer(low), None) is not None or _several_projects(low)
     programmes = [m for m in found if m.field == "programmes" and m.start is not None and m.end is not None]
 
     prev: _Unit | None = None
