@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,8 +35,8 @@ import yaml
 
 from .errors import RuleError
 
-__all__ = ["RULES_DIR", "Rule", "RuleSet", "StartWordIndex", "load_ruleset", "rule_files", "lexicon_alternation",
-           "scan_options"]
+__all__ = ["RULES_DIR", "Rule", "RuleSet", "StartWordIndex", "casefolded", "first_words", "held_lexicons",
+           "lexicon_alternation", "load_ruleset", "matches_at", "rule_files", "scan_options", "word_starts"]
 
 RULES_DIR = Path(os.environ.get("BGPRESS_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
@@ -96,29 +97,21 @@ class Rule:
         every character one character long (else offsets would shift: None,
         scan the usual way).
         """
-        folded = _folded(text)
-        if len(folded) != len(text):
+        folded = casefolded(text)
+        if folded is None:
             return None
         assert self.starts is not None
-        candidates: set[int] = set()
-        where = _start_words_at(folded, self.starts)
-        whole = pos == 0 and endpos == len(text)
-        for word in self.starts:
-            found = where.get(word)
-            if found:
-                if whole:
-                    candidates.update(found)
-                else:
-                    size = len(word)
-                    candidates.update(i for i in found if pos <= i and i + size <= endpos)
+        candidates = word_starts(folded, self.starts, pos, endpos)
         if self.lead_chars is not None:
             chars = self.lead_chars
-            for i in list(candidates):
+            lead: set[int] = set(candidates)
+            for i in candidates:
                 s = i
                 while s > pos and chars.match(folded, s - 1):
                     s -= 1
-                candidates.update(range(s, i))
-        return self._at(text, sorted(candidates), pos, endpos)
+                lead.update(range(s, i))
+            candidates = sorted(lead)
+        return matches_at(self.compiled, text, candidates, pos, endpos)
 
     def _from_lead_run(self, text: str, pos: int, endpos: int) -> list[Any] | None:
         """The matches of ``finditer`` for a rule with ``lead_run``: tried only at the start
@@ -133,30 +126,7 @@ class Rule:
                 s -= 1
             candidates.append(s)
             i = text.find(literal, i + 1, endpos)
-        return self._at(text, sorted(set(candidates)), pos, endpos)
-
-    def _at(self, text: str, candidates: list[int], pos: int, endpos: int) -> list[Any] | None:
-        """Try the pattern at sorted candidate positions as ``finditer`` would.
-
-        ``finditer`` yields, from the end of the last match on, the leftmost
-        position where the pattern matches; trying the candidates in order
-        gives the same matches when every match starts at a candidate.  An
-        empty match (never in a rule) gives None: scan the usual way.
-        """
-        out: list[Any] = []
-        last = pos
-        match = self.compiled.match
-        for s in candidates:
-            if s < last:
-                continue
-            m = match(text, s, endpos)
-            if m is None:
-                continue
-            if m.end() == s:
-                return None
-            out.append(m)
-            last = m.end()
-        return out
+        return matches_at(self.compiled, text, sorted(set(candidates)), pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Any]:
         """``compiled.finditer`` behind the ``requires`` gate (no matches for a pattern-less rule)."""
@@ -279,14 +249,62 @@ class StartWordIndex:
 _START_WORDS = StartWordIndex()
 
 
-def _start_words_at(folded: str, words: tuple[str, ...]) -> dict[str, list[int]]:
-    """Where each of ``words`` (and every other rule's start words) occurs in ``folded``.
+def word_starts(folded: str, words: tuple[str, ...], pos: int = 0, endpos: int | None = None) -> list[int]:
+    """Sorted offsets where one of ``words`` occurs wholly inside ``folded[pos:endpos]`` (what a
+    ``str.find`` loop per word finds), from the one-pass index of all rules' words.
 
-    >>> at = _start_words_at("проектът и проект", ("проект",))
-    >>> at["проект"]
-    [0, 11]
+    >>> word_starts("проектът и проект", ("проект", "и"), 1)
+    [9, 11]
     """
-    return _START_WORDS.positions(folded, words)
+    where = _START_WORDS.positions(folded, words)
+    end = len(folded) if endpos is None else endpos
+    found: set[int] = set()
+    for word in words:
+        hits = where.get(word)
+        if hits:
+            if pos == 0 and end == len(folded):
+                found.update(hits)
+            else:
+                size = len(word)
+                found.update(i for i in hits if pos <= i and i + size <= end)
+    return sorted(found)
+
+
+def matches_at(pattern: Any, text: str, candidates: Sequence[int], pos: int, endpos: int) -> list[Any] | None:
+    """The matches of ``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``.
+
+    ``finditer`` yields, from the end of the last match on, the leftmost
+    position where the pattern matches; trying the candidates in order gives
+    the same matches when every match starts at a candidate (a match sees the
+    text before ``pos``, as in ``finditer``), at a fraction of the cost.  An
+    empty match (never in a rule) gives None: scan the usual way.
+    """
+    out: list[Any] = []
+    last = pos
+    match = pattern.match
+    for s in candidates[bisect_left(candidates, pos):]:
+        if s >= endpos:
+            break
+        if s < last:
+            continue
+        m = match(text, s, endpos)
+        if m is None:
+            continue
+        if m.end() == s:
+            return None
+        out.append(m)
+        last = m.end()
+    return out
+
+
+def casefolded(text: str) -> str | None:
+    """``text.casefold()`` when it keeps every offset (candidate starts are found in it), else None.
+
+    >>> casefolded("Община"), casefolded("Straße")
+    ('община', None)
+    """
+    folded = _folded(text)
+    return folded if len(folded) == len(text) else None
 
 
 _LEAD_LEXICON = regex.compile(r"\(\?(?:P<\w+>|i?:)<<(\w+)>>\)|<<(\w+)>>")
@@ -323,6 +341,37 @@ def _lexicon_lead(pattern: str) -> str | None:
     if m is None or p[m.end():m.end() + 1] in ("?", "*", "{"):
         return None
     return m.group(1) or m.group(2)
+
+
+def held_lexicons(pattern: str) -> tuple[str, ...]:
+    r"""The lexicons an entry of which every match of ``pattern`` holds: ``<<name>>`` at the top
+    level, alone or as the whole of a group, not optional, in a pattern with no ``|`` outside
+    groups (a window without any of its words holds no match).  Patterns the check cannot read
+    (verbose mode, comments, nested sets) give none, which only costs speed.
+
+    >>> held_lexicons(r"(?<!\d)\d{1,2}\s*(?P<mon><<months>>)\s+(?P<y>\d{4})"), held_lexicons(r"<<a>>?b|c")
+    (('months',), ())
+    """
+    p = pattern.strip()
+    if "(?x" in p or "(?#" in p or not _no_top_level_bar(p):
+        return ()
+    try:
+        events = list(_scan(p))
+    except ValueError:
+        return ()
+    out: list[str] = []
+    for m in _LEAD_LEXICON.finditer(p):
+        name = m.group(1) or m.group(2)
+        if p[m.end():m.end() + 1] in ("?", "*", "{") or name in out:
+            continue
+        depth = 0  # groups open at the placeholder (or its group)
+        for i, d in events:
+            if i >= m.start():
+                break
+            depth = d if p[i] != ")" else d - 1
+        if depth == 0:
+            out.append(name)
+    return tuple(out)
 
 
 def _scan(p: str) -> Iterator[tuple[int, int]]:
@@ -376,21 +425,21 @@ def _group_end(p: str, start: int) -> int | None:
     return None
 
 
-def _first_words(entries: Any) -> tuple[str, ...] | None:
-    """The case-folded first words of a lexicon's entries, none of which begins with another.
+def first_words(entries: Any, *, fold: Callable[[str], str] = str.casefold, shortest: int = 2) -> tuple[str, ...] | None:
+    """The folded first words of a lexicon's entries, none of which begins with another.
 
-    A match of the lexicon at a position has one of them there in the
-    case-folded text (a space in an entry matches any whitespace, so the
-    word ends at it).  None for an empty lexicon, or when a word is shorter
-    than two characters (``с``: candidates everywhere, slower than the scan).
+    A match of the lexicon at a position has one of them there in the folded
+    text (a space in an entry matches any whitespace, so the word ends at it).
+    None for an empty lexicon, or when a word is shorter than ``shortest``
+    characters (``с``: candidates everywhere, slower than the scan).
 
-    >>> _first_words(["Оперативна програма", "ОП", "Оперативната програма", "План"])
+    >>> first_words(["Оперативна програма", "ОП", "Оперативната програма", "План"])
     ('оп', 'план')
-    >>> _first_words(["с името", "наречен"]) is None
-    True
+    >>> first_words(["с името", "наречен"]) is None, first_words(["€", "евро"], shortest=1)
+    (True, ('евро', '€'))
     """
-    words = sorted({str(e).casefold().split(" ")[0] for e in entries})
-    if not words or any(len(w) < 2 for w in words):
+    words = sorted({fold(str(e)).split(" ")[0] for e in entries})
+    if not words or any(len(w) < shortest for w in words):
         return None
     kept: list[str] = []
     for w in words:  # sorted: a word's shorter prefixes come before it
@@ -415,7 +464,7 @@ def _declared_starts(items: Any, lexicons: dict[str, Any], rid: str, source: str
         if m.group(1) not in lexicons:
             raise RuleError(f"rule {rid!r}: starts_with names unknown lexicon {item}", source=source)
         words.extend(lexicons[m.group(1)])
-    return _first_words(words)
+    return first_words(words)
 
 
 def lexicon_alternation(entries: Any) -> str:
@@ -454,7 +503,7 @@ def scan_options(raw: dict[str, Any], pattern: str | None, compiled: Any, lexico
     if lead is not None and case_sensitive and f"(?i:<<{lead}>>)" not in str(pattern):
         lead = None  # a case-sensitive lexicon is scanned fast enough already
     if lead is not None and lead in lexicons:
-        starts = _first_words(lexicons[lead])
+        starts = first_words(lexicons[lead])
     if raw.get("starts_with"):
         starts = _declared_starts(raw["starts_with"], lexicons, rid, source)
     lead_chars = None

@@ -108,13 +108,13 @@ def test_candidate_scan_equals_plain_scan(rule: Rule) -> None:
 def test_start_word_index_finds_overlapping_words_and_learns_new_ones() -> None:
     """The one-pass index of start words finds what a ``str.find`` loop per word finds:
     occurrences inside other words and overlapping ones, and words of a rule used later."""
-    from pipeline.rules import _start_words_at
+    from pipeline.rules import word_starts
 
     text = "законопроектът проект ектор"
-    assert _start_words_at(text, ("проект",))["проект"] == [6, 15]
-    at = _start_words_at(text, ("ект", "проект"))  # a new word: the automaton is rebuilt
-    assert at["ект"] == [9, 18, 22] and at["проект"] == [6, 15]
-    assert _start_words_at("няма нищо", ("ект",)).get("ект") is None
+    assert word_starts(text, ("проект",)) == [6, 15]
+    assert word_starts(text, ("ект", "проект")) == [6, 9, 15, 18, 22]  # a new word: the automaton is rebuilt
+    assert word_starts(text, ("ект",), 10, 21) == [18]  # wholly inside the window, as str.find
+    assert word_starts("няма нищо", ("ект",)) == []
 
 
 def test_candidate_scan_of_overlapping_start_words_equals_plain_scan() -> None:

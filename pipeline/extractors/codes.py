@@ -22,7 +22,7 @@ from functools import lru_cache
 import regex
 
 from ..document import Document
-from ..rules import Rule, RuleSet, _first_words, lexicon_alternation, load_ruleset
+from ..rules import Rule, RuleSet, first_words, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
 __all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "is_several", "extract"]
@@ -64,7 +64,7 @@ def _scan_rule(rule_id: str, pattern: regex.Pattern[str], lexicons: tuple[str, .
     """``pattern`` behind the rule engine, tried only where an entry of ``lexicons`` starts
     (every match of it does): each test below otherwise scans every position of every text."""
     words = [str(w) for name in lexicons for w in _rules().lexicons[name]]
-    return Rule(rule_id, "codes", "", None, pattern.pattern, pattern, (), (), starts=_first_words(words))
+    return Rule(rule_id, "codes", "", None, pattern.pattern, pattern, (), (), starts=first_words(words))
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,17 @@ import regex
 
 from ..document import Document
 from ..normalisers.dates import expand_year, iso_date, month_number, resolve_relative
-from ..rules import Rule, RuleSet, _first_words, _no_top_level_bar, lexicon_alternation, load_ruleset
+from ..rules import (
+    Rule,
+    RuleSet,
+    casefolded,
+    first_words,
+    held_lexicons,
+    lexicon_alternation,
+    load_ruleset,
+    matches_at,
+    word_starts,
+)
 from ..schema import DateValue, Mention
 from .codes import is_several
 
@@ -356,9 +366,8 @@ class _Scan:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        folded = text.casefold()
         #: None when case folding moves offsets: rules are then scanned the usual way
-        self.folded = folded if len(folded) == len(text) else None
+        self.folded = casefolded(text)
         self.runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
         self._words: dict[tuple[str, ...], list[int]] = {}
 
@@ -367,13 +376,7 @@ class _Scan:
         found = self._words.get(words)
         if found is None:
             assert self.folded is not None
-            hits: set[int] = set()
-            for word in words:
-                i = self.folded.find(word)
-                while i >= 0:
-                    hits.add(i)
-                    i = self.folded.find(word, i + 1)
-            found = self._words[words] = sorted(hits)
+            found = self._words[words] = word_starts(self.folded, words)
         return found
 
 
@@ -409,31 +412,6 @@ def _windows(scan: _Scan, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
     }
 
 
-def _at(pattern: Any, text: str, candidates: list[int], pos: int, endpos: int) -> list[Any] | None:
-    """The matches of ``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``.
-
-    When every match starts at a candidate, trying those in order from the end
-    of the last match gives the same matches (a match sees the text before
-    ``pos`` as ``finditer`` does).  An empty match gives None: scan the usual way.
-    """
-    out: list[Any] = []
-    last = pos
-    match = pattern.match
-    for s in candidates[bisect_left(candidates, pos):]:
-        if s >= endpos:
-            break
-        if s < last:
-            continue
-        m = match(text, s, endpos)
-        if m is None:
-            continue
-        if m.end() == s:
-            return None
-        out.append(m)
-        last = m.end()
-    return out
-
-
 def _rule_matches(rule: Rule, scan: _Scan, ws: int, we: int, cues: _Cues) -> Any:
     """``rule.finditer(text, ws, we)``, tried only where a match can start and only in a
     window that holds a word every match holds (see :func:`_held_words`)."""
@@ -447,43 +425,20 @@ def _rule_matches(rule: Rule, scan: _Scan, ws: int, we: int, cues: _Cues) -> Any
             return ()
     found = None
     if rule.starts is not None and rule.lead_chars is None and rule.lead_run is None and rule.applies_to(text):
-        found = _at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
+        found = matches_at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
     return found if found is not None else rule.finditer(text, ws, we)
 
 
 def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
-    """The first words (case-folded) of each lexicon an entry of which every match of ``pattern`` holds.
-
-    Such a lexicon stands at the top level of the pattern, alone or as the
-    whole of a group that is not optional (``(?P<mon><<months>>)``), in a
-    pattern with no ``|`` outside groups.  A window without any of its words
-    holds no match: the month rules skip the many numbers that are no dates.
-    """
-    if not _no_top_level_bar(pattern):
-        return ()
+    """The first words (case-folded) of each lexicon an entry of which every match of ``pattern``
+    holds (:func:`~pipeline.rules.held_lexicons`): the month rules skip the many numbers that
+    are no dates."""
     out: list[tuple[str, ...]] = []
-    for m in _HELD_LEXICON.finditer(pattern):
-        name = m.group(1) or m.group(2)
-        if pattern[m.end():m.end() + 1] in ("?", "*", "{") or name not in lexicons:
-            continue
-        words = _first_words(lexicons[name])
-        if _depth(pattern, m.start()) == 0 and words is not None and words not in out:
+    for name in held_lexicons(pattern):
+        words = first_words(lexicons[name]) if name in lexicons else None
+        if words is not None and words not in out:
             out.append(words)
     return tuple(out)
-
-
-def _depth(pattern: str, pos: int) -> int:
-    """How many groups are open at ``pos`` of ``pattern`` (escapes and character sets skipped)."""
-    depth = 0
-    for m in _PARENS.finditer(pattern, 0, pos):
-        depth += 1 if m.group(1) else -1 if m.group(2) else 0
-    return depth
-
-
-#: a lexicon placeholder alone or as the whole of a group
-_HELD_LEXICON = regex.compile(r"\((?:\?P<\w+>|\?:)?<<(\w+)>>\)|<<(\w+)>>")
-#: escapes and character sets (skipped), unescaped parentheses
-_PARENS = regex.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|(\()|(\))")
 
 
 def _atoms(text: str, cues: _Cues) -> list[Atom]:

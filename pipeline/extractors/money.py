@@ -25,7 +25,6 @@ cue lexicons of the same file:
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,7 +43,7 @@ from ..normalisers.numbers import (
     parse_figure,
     parse_number_words,
 )
-from ..rules import Rule, _first_words, lexicon_alternation, load_ruleset
+from ..rules import Rule, casefolded, first_words, lexicon_alternation, load_ruleset, matches_at, word_starts
 from ..schema import Amount, Mention
 
 __all__ = ["extract", "build_figure", "build_prefixed", "build_words", "build_list"]
@@ -123,16 +122,6 @@ def _lowered(text: str) -> str | None:
     return low if len(low) == len(text) else None
 
 
-def _starts(entries: Any, fold: Callable[[str], str]) -> tuple[str, ...]:
-    """The folded first words of a lexicon's entries, every match of which begins with one
-    (a word that begins with another is left out: finding the shorter one finds it)."""
-    kept: list[str] = []
-    for w in sorted({fold(str(e)).split()[0] for e in entries}):  # a word's prefixes sort before it
-        if not any(w.startswith(k) for k in kept):
-            kept.append(w)
-    return tuple(kept)
-
-
 def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]) -> str:
     def repl(m: Any) -> str:
         name = m.group(1)
@@ -149,7 +138,7 @@ def _doc_call_rule(cues: Any) -> Rule:
     the alternation scanned at every position cost more than any other test of the whole text."""
     pattern = regex.compile(_words(_lower_alternation(cues)), regex.VERSION1)
     return Rule("money.doc_call", "amounts", "", None, pattern.pattern, pattern, (), (),
-                starts=_first_words([str(c) for c in cues]))
+                starts=first_words([str(c) for c in cues]))
 
 
 @lru_cache(maxsize=1)
@@ -201,15 +190,15 @@ def _grammar() -> _Grammar:
         pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
         doc_call=_doc_call_rule(lex["doc_call"]),
         doc_multi=regex.compile(multi, regex.VERSION1),
-        multi_nouns=_starts(lex["doc_project_nouns"], str.lower),
+        multi_nouns=_first_words_of(lex["doc_project_nouns"], str.lower),
         # no left word boundary: "857810.32лв." glues the currency to the figure
         any_currency=regex.compile(
             rf"{_lower_alternation([*lex['currency'], *lex['currency_prefix']])}(?!\w)", regex.VERSION1
         ),
-        currency_starts=_starts([*lex["currency"], *lex["currency_prefix"]], str.lower),
+        currency_starts=_first_words_of([*lex["currency"], *lex["currency_prefix"]], str.lower),
         leads=tuple(_rule_lead(str(r.pattern)) for r, _ in rules),
-        lead_words={"currency_prefix": _starts(lex["currency_prefix"], str.casefold),
-                    "number_words": _starts(_word_values(), str.casefold)},
+        lead_words={"currency_prefix": _first_words_of(lex["currency_prefix"], str.casefold),
+                    "number_words": _first_words_of(_word_values(), str.casefold)},
         plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
         neutral=cue("role_none"),
         bare_line_end=regex.compile(
@@ -367,48 +356,10 @@ class _Unit:
         return self.hits[-1].end
 
 
-def _at(pattern: Any, text: str, candidates: Sequence[int], pos: int, endpos: int) -> list[Any] | None:
-    """The matches of ``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``.
-
-    A scan tries every position; when every match starts at a candidate, trying
-    those in order from the end of the last match gives the same matches, at a
-    fraction of the cost (a match sees the text before ``pos`` as ``finditer`` does).
-    An empty match gives None: scan the usual way.
-    """
-    out: list[Any] = []
-    last = pos
-    match = pattern.match
-    for s in candidates[bisect_left(candidates, pos):]:
-        if s >= endpos:
-            break
-        if s < last:
-            continue
-        m = match(text, s, endpos)
-        if m is None:
-            continue
-        if m.end() == s:
-            return None
-        out.append(m)
-        last = m.end()
-    return out
-
-
-def _occurrences(text: str, words: Sequence[str], pos: int = 0, endpos: int | None = None) -> list[int]:
-    """Sorted start offsets of every occurrence of ``words`` in ``text[pos:endpos]`` (``str.find``)."""
-    end = len(text) if endpos is None else endpos
-    found: set[int] = set()
-    for word in words:
-        i = text.find(word, pos, end)
-        while i >= 0:
-            found.add(i)
-            i = text.find(word, i + 1, end)
-    return sorted(found)
-
-
-def _casefolded(text: str) -> str | None:
-    """The case-folded text when it keeps every offset (candidate starts are found in it)."""
-    folded = text.casefold()
-    return folded if len(folded) == len(text) else None
+def _first_words_of(entries: Any, fold: Callable[[str], str]) -> tuple[str, ...]:
+    """Where every match of a lexicon begins (:func:`~pipeline.rules.first_words`, one-character
+    entries such as ``€`` included)."""
+    return first_words(entries, fold=fold, shortest=1) or ()
 
 
 def _windows(text: str, low: str | None) -> list[tuple[int, int]]:
@@ -421,7 +372,7 @@ def _windows(text: str, low: str | None) -> list[tuple[int, int]]:
     if low is None:
         return [(0, len(text))]
     g = _grammar()
-    found = _at(g.any_currency, low, _occurrences(low, g.currency_starts), 0, len(low))
+    found = matches_at(g.any_currency, low, word_starts(low, g.currency_starts), 0, len(low))
     for m in found if found is not None else g.any_currency.finditer(low):
         lo, hi = max(0, m.start() - SCAN_BEFORE), min(len(text), m.end() + SCAN_AFTER)
         if out and lo <= out[-1][1]:
@@ -456,9 +407,9 @@ def _rule_matches(text: str, folded: str | None, pat: Any, lead: str | None, lo:
     """
     found = None
     if lead == "figure":
-        found = _at(pat, text, digits, lo, hi)
+        found = matches_at(pat, text, digits, lo, hi)
     elif lead is not None and folded is not None:
-        found = _at(pat, text, _occurrences(folded, _grammar().lead_words[lead], lo, hi), lo, hi)
+        found = matches_at(pat, text, word_starts(folded, _grammar().lead_words[lead], lo, hi), lo, hi)
     return found if found is not None else pat.finditer(text, lo, hi)
 
 
@@ -466,7 +417,7 @@ def _scan(text: str, low: str | None) -> list[_Hit]:
     g = _grammar()
     hits: list[_Hit] = []
     windows = _windows(text, low)
-    folded = _casefolded(text)
+    folded = casefolded(text)
     digits = [m.start() for lo, hi in windows for m in _DIGIT_RUN.finditer(text, lo, hi)]
     for (rule, pat), lead in zip(g.rules, g.leads, strict=True):
         build = _BUILDERS[rule.builder or ""]
@@ -788,7 +739,7 @@ def _several_projects(low: str) -> bool:
     not at every position of the text (the costliest test of a document).
     """
     g = _grammar()
-    for q in _occurrences(low, g.multi_nouns):
+    for q in word_starts(low, g.multi_nouns):
         for start in _words_before(low, q):
             if g.doc_multi.match(low, start):
                 return True

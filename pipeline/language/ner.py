@@ -74,7 +74,7 @@ from ..rules import (
     RULES_DIR,
     Rule,
     StartWordIndex,
-    _first_words,
+    first_words,
     lexicon_alternation,
     load_ruleset,
     scan_options,
@@ -207,7 +207,7 @@ def _gazetteer() -> _Gazetteer:
     plural_cue = lexicon_alternation(lex["municipality_plural_cue"])
     flags = regex.VERSION1
     cued = regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{alt})){end}", flags)
-    cue_words = _first_words(lex["municipality_cue_lower"] + lex["town_cue"])
+    cue_words = first_words(lex["municipality_cue_lower"] + lex["town_cue"])
     return _Gazetteer(
         forms=forms,
         lower={k.casefold(): v for k, v in forms.items()},
