@@ -176,21 +176,27 @@ class RuleSet:
                 raise RuleError(f"rule {r.id!r} names unknown builder {r.builder!r}", source=self.source)
 
 
-_FOLDED: tuple[str, str] = ("", "")  # the last text and its case-folded form
+#: the last few texts and their case-folded forms, the latest first
+_FOLDED: tuple[tuple[str, str], ...] = ()
+_FOLDED_KEPT = 4
 
 
 def _folded(text: str) -> str:
-    """``text.casefold()``, remembered for the last text (rules gate the same document in turn).
+    """``text.casefold()``, remembered for the last few texts: rules gate the same document in
+    turn, and money and dates scan a lower-cased copy of it between them (with one text
+    remembered, the two evicted each other and the start-word index of a fresh folding was
+    built again and again).
 
     One tuple read and one tuple write, so threads sharing it never see a
     text paired with another text's folding.
     """
     global _FOLDED
-    last = _FOLDED
-    if last[0] is text:
-        return last[1]
+    recent = _FOLDED
+    for known, folded in recent:
+        if known is text:
+            return folded
     folded = text.casefold()
-    _FOLDED = (text, folded)
+    _FOLDED = ((text, folded), *recent[: _FOLDED_KEPT - 1])
     return folded
 
 
@@ -213,6 +219,9 @@ class StartWordIndex:
 
     def __init__(self) -> None:
         self.words: set[str] = set()
+        #: id -> the word tuples already indexed (rules pass the same tuple every time: an
+        #: identity test instead of a subset test per call)
+        self.indexed: dict[int, tuple[str, ...]] = {}
         self.automaton: Any = None
         #: (text, the automaton it was indexed with, word -> start offsets), the latest first
         self.recent: tuple[tuple[str, Any, dict[str, list[int]]], ...] = ()
@@ -220,8 +229,12 @@ class StartWordIndex:
     def positions(self, text: str, words: tuple[str, ...]) -> dict[str, list[int]]:
         """Start offsets of each indexed word found in ``text`` (``words`` are indexed first if new)."""
         automaton = self.automaton
-        if automaton is None or not self.words.issuperset(words):
-            automaton = self._rebuild(words)
+        if self.indexed.get(id(words)) is not words:
+            if automaton is None or not self.words.issuperset(words):
+                automaton = self._rebuild(words)
+            if len(self.indexed) >= 1000:  # a caller that builds its tuple anew each time: bounded
+                self.indexed.clear()
+            self.indexed[id(words)] = words
         recent = self.recent  # one tuple read: threads never pair a text with another's positions
         for known, indexed_by, found in recent:
             if known is text and indexed_by is automaton:
