@@ -237,7 +237,7 @@ class StartWordIndex:
             self.indexed[id(words)] = words
         recent = self.recent  # one tuple read: threads never pair a text with another's positions
         for known, indexed_by, found in recent:
-            if known is text and indexed_by is automaton:
+            if indexed_by is automaton and (known is text or known == text):  # money lower-cases a copy
                 return found
         found = {}
         for end, word in automaton.iter(text):
