@@ -74,6 +74,7 @@ class Rule:
     #: ``lead_chars: CLASS`` in YAML, with ``starts``: the characters of an optional lead before the
     #: start words (a number before a school: ``57-мо СУ``); every position of the run of them just
     #: before a start word is tried too, since a match that begins with the lead begins there
+    #: (compiled as a backwards run of the class: one call finds where the run begins)
     lead_chars: Any = None
 
     def applies_to(self, text: str) -> bool:
@@ -103,13 +104,10 @@ class Rule:
         assert self.starts is not None
         candidates = word_starts(folded, self.starts, pos, endpos)
         if self.lead_chars is not None:
-            chars = self.lead_chars
+            run_back = self.lead_chars.match
             lead: set[int] = set(candidates)
             for i in candidates:
-                s = i
-                while s > pos and chars.match(folded, s - 1):
-                    s -= 1
-                lead.update(range(s, i))
+                lead.update(range(run_back(folded, pos, i).start(), i))
             candidates = sorted(lead)
         return matches_at(self.compiled, text, candidates, pos, endpos)
 
@@ -524,7 +522,7 @@ def scan_options(raw: dict[str, Any], pattern: str | None, compiled: Any, lexico
         if starts is None or compiled is None:
             raise RuleError(f"rule {rid!r}: lead_chars needs a pattern and start words", source=source)
         try:
-            lead_chars = regex.compile(str(raw["lead_chars"]), compiled.flags)
+            lead_chars = regex.compile(f"(?r)(?:{raw['lead_chars']})*", compiled.flags)
         except regex.error as exc:
             raise RuleError(f"rule {rid!r}: lead_chars: {exc}", source=source) from exc
     lead_run = None
