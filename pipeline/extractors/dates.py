@@ -397,8 +397,12 @@ def _windows(scan: _Scan, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
     """
     text = scan.text
     low = scan.folded if scan.folded is not None else text.casefold()
-    # one key at a time (each its own length), every one read from the text's word index
-    rel = [(i, i + len(key)) for key in cues.relative_keys for i in word_starts(low, (key,))]
+    rel: list[tuple[int, int]] = []
+    for key in cues.relative_keys:
+        i = low.find(key)
+        while i >= 0:
+            rel.append((i, i + len(key)))
+            i = low.find(key, i + 1)
     year4 = [(s, e) for s, e in scan.runs if e - s == 4 and text.startswith(_CENTURIES, s)]
     year = [(s, e) for s, e in scan.runs if e - s == 2 or (e - s == 4 and text.startswith(_CENTURIES, s))]
     return {
