@@ -7,6 +7,7 @@ with the plain ``finditer`` over every window on the corpus texts and on altered
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,9 @@ def test_date_rules_tried_at_candidates_equal_plain_scans(texts: list[str]) -> N
     for text in texts:
         scan = D._Scan(text)
         windows = D._windows(scan, cues)
+        low = text.casefold()
+        rel = [(m.start(), m.start() + len(k)) for k in cues.relative_keys for m in re.finditer(f"(?={re.escape(k)})", low)]
+        assert windows["relative"] == D._merge(rel, len(text)), "the relative words' windows"
         for rule in cues.rules.pattern_rules():
             anchor = rule.options.get("anchor")
             for ws, we in windows[anchor] if anchor else [(0, len(text))]:
@@ -62,9 +66,12 @@ def test_money_rules_tried_at_candidates_equal_plain_scans(texts: list[str]) -> 
     for text in texts:
         low = M._lowered(text)
         windows = M._windows(text, low)
-        if low is not None:  # the currencies that give the windows
+        if low is not None:  # the currencies that give the windows, and the call-for-proposals test
+            assert low == text.lower()
             got = matches_at(g.any_currency, low, word_starts(low, g.currency_starts), 0, len(low))
             assert [m.span() for m in got or ()] == [m.span() for m in g.any_currency.finditer(low)]
+            got_call = [m.span() for m in M._lower_scan(g.doc_call, low, g.call_starts)]
+            assert got_call == [m.span() for m in g.doc_call.finditer(low)]
         folded = casefolded(text)
         digits = [m.start() for lo, hi in windows for m in M._DIGIT_RUN.finditer(text, lo, hi)]
         for (rule, pat), lead in zip(g.rules, g.leads, strict=True):

@@ -239,12 +239,15 @@ def test_doc_call_candidate_scan_equals_plain_scan() -> None:
     must be those of a scan at every position (lower-cased corpus texts, as money reads them)."""
     from pathlib import Path
 
-    from pipeline.extractors.money import _grammar
+    from pipeline.extractors.money import _grammar, _lower_scan
     from pipeline.textnorm import normalise
 
-    rule = _grammar().doc_call
+    g = _grammar()
     root = Path(__file__).resolve().parent.parent
     texts = [normalise(p.read_text(encoding="utf-8")).text.lower() for p in sorted((root / "corpus").glob("*.txt"))]
     texts.append("стартира прием на проектни предложения по процедура за подбор; допустими кандидати са")
+    texts += [t.replace(" ", "  ") for t in texts] + [t.replace(" ", "\n") for t in texts]
     for text in texts:
-        assert [m.span() for m in rule.finditer(text)] == [m.span() for m in rule.compiled.finditer(text)]
+        got = [m.span() for m in _lower_scan(g.doc_call, text, g.call_starts)]
+        assert got == [m.span() for m in g.doc_call.finditer(text)]
+    assert any(next(iter(_lower_scan(g.doc_call, t, g.call_starts)), None) for t in texts), "a call is found"

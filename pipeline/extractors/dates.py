@@ -602,23 +602,43 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
     cue = _nearest_cue(left, right, cues)
     near_project = bool(cues.project.search(left) or cues.project.search(right[:_RIGHT]))
-    sentence = _sentence(text, start, end, cues)
-    in_project = near_project or bool(cues.project.search(sentence))
-    rank = None if cues.several.search(sentence) else 2
+    sentence = _LazySentence(text, start, end, cues)
     if prep in ("до", "до края на"):
-        return ("end", rank) if near_project or (cue in ("end", "done") and in_project) else ("other", None)
-    if cue == "start":
-        return ("start", rank) if in_project else ("event", None)
-    if cue == "end":
-        return ("end", rank) if in_project else ("event", None)
+        if near_project or (cue in ("end", "done") and sentence.in_project(near_project)):
+            return "end", sentence.rank()
+        return "other", None
+    if cue in ("start", "end"):
+        return (cue, sentence.rank()) if sentence.in_project(near_project) else ("event", None)
     if cue == "done":
-        return ("end", rank) if near_project else ("event", None)
+        return ("end", sentence.rank()) if near_project else ("event", None)
     if cue == "event":
         return "event", None
     if prep in ("от", "считано от") and near_project:
-        return "start", rank
+        return "start", sentence.rank()
     # a date in running text with no limit or deadline on it: when something happened
     return "event", None
+
+
+class _LazySentence:
+    """The sentence around a date, cut and searched only when a role needs it: most dates
+    get theirs from a label or a cue nearby (or none), and never read the sentence."""
+
+    def __init__(self, text: str, start: int, end: int, cues: _Cues) -> None:
+        self.text, self.start, self.end, self.cues = text, start, end, cues
+        self._sentence: str | None = None
+
+    def _get(self) -> str:
+        if self._sentence is None:
+            self._sentence = _sentence(self.text, self.start, self.end, self.cues)
+        return self._sentence
+
+    def in_project(self, near_project: bool) -> bool:
+        """The project is spoken of near the date or in its sentence."""
+        return near_project or bool(self.cues.project.search(self._get()))
+
+    def rank(self) -> int | None:
+        """A period candidate's rank: none when the sentence speaks of several projects."""
+        return None if self.cues.several.search(self._get()) else 2
 
 
 def _pub_date(doc: Document, items: list[_Item]) -> str | None:

@@ -96,7 +96,8 @@ class _Grammar:
     pair_link: Any
     # whole-text scans run on the lower-cased text without IGNORECASE, which is
     # several times faster with the regex module on Cyrillic alternations
-    doc_call: Rule                 # a call for proposals (tried only where one of its cues starts)
+    doc_call: Any                  # a call for proposals (tried only where one of call_starts occurs)
+    call_starts: tuple[str, ...]   # lower-cased first words of the doc_call entries
     doc_multi: Any                 # several projects: tried only before multi_nouns (_several_projects)
     multi_nouns: tuple[str, ...]   # lower-cased first words of the doc_project_nouns
     plural_scales: frozenset[str]
@@ -117,9 +118,24 @@ def _lower_alternation(entries: Any) -> str:
 
 
 def _lowered(text: str) -> str | None:
-    """The lower-cased text when it keeps every offset (it does for Cyrillic and Latin)."""
+    """The lower-cased text when it keeps every offset (it does for Cyrillic and Latin).
+
+    When it equals the case-folded text (it nearly always does), the rule engine's folded
+    string itself is returned: the word index of that very object is kept (one pass over
+    the text for all extractors), whereas a fresh copy is indexed anew.
+    """
     low = text.lower()
-    return low if len(low) == len(text) else None
+    if len(low) != len(text):
+        return None
+    folded = casefolded(text)
+    return folded if folded == low else low
+
+
+def _lower_scan(pattern: Any, low: str, starts: tuple[str, ...]) -> Any:
+    """``pattern.finditer(low)`` for a lexicon alternation of lower-cased entries, tried only
+    where one of the entries' lower-cased first words ``starts`` occurs in ``low``."""
+    found = matches_at(pattern, low, word_starts(low, starts), 0, len(low)) if starts else None
+    return found if found is not None else pattern.finditer(low)
 
 
 def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]) -> str:
@@ -131,14 +147,6 @@ def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]
     for key, value in placeholders.items():
         out = out.replace("{" + key + "}", value)
     return out
-
-
-def _doc_call_rule(cues: Any) -> Rule:
-    """The call-for-proposals test of a lower-cased text, behind the rule engine's start words:
-    the alternation scanned at every position cost more than any other test of the whole text."""
-    pattern = regex.compile(_words(_lower_alternation(cues)), regex.VERSION1)
-    return Rule("money.doc_call", "amounts", "", None, pattern.pattern, pattern, (), (),
-                starts=first_words([str(c) for c in cues]))
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +196,9 @@ def _grammar() -> _Grammar:
         range_opener=regex.compile(rf"(?<!\w){lexicon_alternation(lex['range_openers'])}\s*\Z", _FLAGS),
         range_closer=regex.compile(rf"\s*{lexicon_alternation(lex['range_closers'])}\s*", _FLAGS),
         pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
-        doc_call=_doc_call_rule(lex["doc_call"]),
+        # the call-for-proposals alternation scanned at every position cost more than any other test
+        doc_call=regex.compile(_words(_lower_alternation(lex["doc_call"])), regex.VERSION1),
+        call_starts=_first_words_of(lex["doc_call"], str.lower),
         doc_multi=regex.compile(multi, regex.VERSION1),
         multi_nouns=_first_words_of(lex["doc_project_nouns"], str.lower),
         # no left word boundary: "857810.32лв." glues the currency to the figure
@@ -372,8 +382,7 @@ def _windows(text: str, low: str | None) -> list[tuple[int, int]]:
     if low is None:
         return [(0, len(text))]
     g = _grammar()
-    found = matches_at(g.any_currency, low, word_starts(low, g.currency_starts), 0, len(low))
-    for m in found if found is not None else g.any_currency.finditer(low):
+    for m in _lower_scan(g.any_currency, low, g.currency_starts):
         lo, hi = max(0, m.start() - SCAN_BEFORE), min(len(text), m.end() + SCAN_AFTER)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
@@ -777,14 +786,15 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     [('1 035 612 лева', Decimal('1035612'), 'total')]
     """
     text = doc.text
-    hits = _scan(text, _lowered(text))
+    lowered = _lowered(text)
+    hits = _scan(text, lowered)
     if not hits:
         return []
     g = _grammar()
     hits = sorted(hits + _line_list_mates(text, hits), key=lambda h: h.start)
     units = _units(text, hits)
-    low = _lowered(text) or text.lower()
-    several = next(g.doc_call.finditer(low), None) is not None or _several_projects(low)
+    low = lowered or text.lower()
+    several = next(iter(_lower_scan(g.doc_call, low, g.call_starts)), None) is not None or _several_projects(low)
     programmes = [m for m in found if m.field == "programmes" and m.start is not None and m.end is not None]
 
     prev: _Unit | None = None
