@@ -9,6 +9,7 @@ the lemmatiser's graceful degradation without its lookup table.
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -330,3 +331,29 @@ def test_token_scan_of_the_fast_engine_equals_the_regex_engine(text: str) -> Non
         assert C._tokens(text) == fast
     finally:
         lx.tok_re_fast = saved
+
+
+def _cue_texts() -> list[str]:
+    from pipeline.textnorm import normalise
+
+    corpus = sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt"))
+    own = "Бяха НАЕТИ 3 лица, а се проведоха  2 семинара; ще се\nпроведат 4 срещи, Straße закупени 5 лаптопа."
+    altered: tuple[Callable[[str], str], ...] = (
+        str, str.upper, str.title, lambda t: t.replace(" ", "  "), lambda t: t.replace(" ", ""), "ẞ ".__add__)
+    return [alter(t) for t in [*(normalise(p.read_text(encoding="utf-8")).text for p in corpus), own]
+            for alter in altered]
+
+
+def test_cue_matches_tried_at_first_words_equal_plain_scans() -> None:
+    """The cue windows are matched only where a cue's first word stands; a wrong set of first
+    words would silently change categories, so every window equals the plain ``finditer``."""
+    from pipeline.extractors import counts as C
+
+    lx = C._lex()
+    for text in _cue_texts():
+        scan = C._CueScan(text)
+        windows = [(0, len(text))] + [(lo, min(len(text), lo + 400)) for lo in range(0, len(text), 137)]
+        for cues in (lx.people_cues, lx.thing_cues):
+            for lo, hi in windows:
+                got = [(m.span(), m.lastgroup) for m in scan.finditer(cues, lo, hi)]
+                assert got == [(m.span(), m.lastgroup) for m in cues.pattern.finditer(text, lo, hi)]

@@ -40,7 +40,7 @@ import regex
 from ..document import Document
 from ..language.lemmas import get_lemmatizer
 from ..normalisers.numbers import parse_figure, parse_number_words
-from ..rules import lexicon_alternation, load_ruleset
+from ..rules import casefolded, first_words, lexicon_alternation, load_ruleset, matches_at, word_starts
 from ..schema import Count, Mention
 
 __all__ = ["extract", "find_counts", "CountCandidate", "build_counts"]
@@ -141,7 +141,7 @@ class _Lex:
             for cat, cues in (lex.get(name) or {}).items():
                 for cue in cues or ():
                     cue_items.append((str(cue), str(cat), weak))
-        self.cue_re, self.cue_cat = _cue_regex(cue_items)
+        self.people_cues = _cue_regex(cue_items)
         openers = lexicon_alternation(lex.get("time_phrase_openers") or [])
         self.time_phrase_re = regex.compile(
             rf"(?<!\w){openers}\s+(?:[^\W\d_]+(?:не|нето|ние|нието)\s+(?:на\s+)?)?$", regex.IGNORECASE)
@@ -187,7 +187,7 @@ class _Lex:
         suffix_raw = lex.get("plural_suffixes") or {}
         self.suffix_rules = tuple(sorted(((str(k), tuple(str(e) for e in (v or [""]))) for k, v in suffix_raw.items()),
                                          key=lambda r: -len(r[0])))
-        self.thing_re, self.thing_cat = _cue_regex(
+        self.thing_cues = _cue_regex(
             [(str(c), str(cat), False) for cat, cues in (lex.get("thing_cues") or {}).items() for c in cues or ()])
         #: (lemma, is a person) -> noun: the same for every form and document that reads it so
         self.fallback_nouns: dict[tuple[str, bool], _Noun] = {}
@@ -273,8 +273,18 @@ _CYRILLIC_RE = regex.compile(r"[а-яѐ-ӿ]+(?:-[а-яѐ-ӿ]+)?")
 _VOWELS = frozenset("аъоуеияю")
 
 
-def _cue_regex(items: list[tuple[str, str, bool]]) -> tuple[regex.Pattern[str], dict[str, tuple[str, bool]]]:
-    """One alternation of cue stems (longest first); group name → (category, weak)."""
+@dataclass(frozen=True)
+class _Cues:
+    """A set of cue stems: one alternation (longest first), group name → (category, weak), and the
+    case-folded first words of the cues, where every match begins (None: scan the plain way)."""
+
+    pattern: regex.Pattern[str]
+    cats: dict[str, tuple[str, bool]]
+    starts: tuple[str, ...] | None
+
+
+def _cue_regex(items: list[tuple[str, str, bool]]) -> _Cues:
+    """The cues of ``items`` (cue, category, weak), compiled."""
     items = sorted(items, key=lambda t: -len(t[0]))
     parts = []
     cats: dict[str, tuple[str, bool]] = {}
@@ -282,7 +292,8 @@ def _cue_regex(items: list[tuple[str, str, bool]]) -> tuple[regex.Pattern[str], 
         body = r"\s+".join(regex.escape(w) for w in cue.split()) + r"\w*"
         parts.append(f"(?P<c{i}>{body})")
         cats[f"c{i}"] = (cat, weak)
-    return regex.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", regex.IGNORECASE), cats
+    pattern = regex.compile(r"(?<!\w)(?:" + "|".join(parts) + ")", regex.IGNORECASE)
+    return _Cues(pattern, cats, first_words(cue for cue, _, _ in items))
 
 
 _CHECKED_UP_TO = 0x3000  # Latin, Cyrillic, punctuation, symbols: every character of the releases so far
@@ -582,7 +593,33 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
 
 
 # ---------------------------------------------------------------- category
-def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str, ...],
+class _CueScan:
+    """The cue matches in windows of one document, tried only where a cue's first word stands.
+
+    Why: each count scanned its clause and then its sentence with the whole cue
+    alternation, at every character of up to 400 (the dearest regex of the
+    extractor); the first words of the cues are found for the whole text in the
+    rule engine's one Aho-Corasick pass, and ``matches_at`` gives from them what
+    ``finditer`` gives (tests/test_candidate_scans.py compares the two).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = casefolded(text)
+        self._starts: dict[tuple[str, ...], list[int]] = {}
+
+    def finditer(self, cues: _Cues, lo: int, hi: int) -> list[Any]:
+        """The matches of ``cues.pattern.finditer(text, lo, hi)``."""
+        got = None
+        if self.folded is not None and cues.starts is not None:
+            starts = self._starts.get(cues.starts)
+            if starts is None:
+                starts = self._starts[cues.starts] = word_starts(self.folded, cues.starts)
+            got = matches_at(cues.pattern, self.text, starts, lo, hi)
+        return got if got is not None else list(cues.pattern.finditer(self.text, lo, hi))
+
+
+def _category(scan: _CueScan, sent: tuple[int, int], noun: _Noun, mods: tuple[str, ...],
               toks: list[_Tok], head_tok: int, start: int, end: int,
               bounds: tuple[int, int] | None = None) -> str | None:
     """The count's category: the noun's, a modifier's, or for people the nearest cue's.
@@ -599,8 +636,7 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
     if noun.category == "none":
         return None
     if noun.category == "thing":  # a noun the lexicon does not know: the nearest thing cue, else other
-        return _nearest_cue(doc_text, sent, toks, head_tok, start, end, bounds, lx.thing_re, lx.thing_cat,
-                            set()) or "other"
+        return _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.thing_cues, set()) or "other"
     if noun.category not in ("people", "person"):
         return noun.category
     # "представители на (техните) семейства" → parents
@@ -614,15 +650,14 @@ def _category(doc_text: str, sent: tuple[int, int], noun: _Noun, mods: tuple[str
                 break
     # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
     silent = {cue for cue, cat in noun.recast if cat == noun.default}
-    return _nearest_cue(doc_text, sent, toks, head_tok, start, end, bounds, lx.cue_re, lx.cue_cat,
-                        silent) or noun.default
+    return _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.people_cues, silent) or noun.default
 
 
-def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_tok: int, start: int, end: int,
-                 bounds: tuple[int, int] | None, cue_re: regex.Pattern[str],
-                 cue_cat: dict[str, tuple[str, bool]], silent: set[str]) -> str | None:
+def _nearest_cue(scan: _CueScan, sent: tuple[int, int], toks: list[_Tok], head_tok: int, start: int, end: int,
+                 bounds: tuple[int, int] | None, cues: _Cues, silent: set[str]) -> str | None:
     """The category of the cue nearest to the count, in its clause first, then in its sentence."""
     lx = _lex()
+    doc_text = scan.text
     head = (toks[head_tok][_START], toks[head_tok][_END]) if 0 <= head_tok < len(toks) else (start, start)
     lo = max(sent[0], start - _CUE_REACH)
     # `ще бъдат наети 3 екскурзоводи, а общината очаква 12 000 посетители`: a clause opened by
@@ -638,7 +673,7 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
     windows.append((lo, hi))
     for w_lo, w_hi in windows:
         best: tuple[int, int, str] | None = None
-        for m in cue_re.finditer(doc_text, w_lo, max(w_lo, w_hi)):
+        for m in scan.finditer(cues, w_lo, max(w_lo, w_hi)):
             if m.start() < head[1] and m.end() > head[0]:
                 continue  # the counted noun itself (жители, участници)
             if m.start() >= start and m.end() <= end:
@@ -649,7 +684,7 @@ def _nearest_cue(doc_text: str, sent: tuple[int, int], toks: list[_Tok], head_to
                 dist = m.start() - end
             else:
                 continue
-            cat, weak = cue_cat[m.lastgroup or ""]
+            cat, weak = cues.cats[m.lastgroup or ""]
             if cat in silent:
                 continue
             key = (1 if weak else 0, dist)
@@ -704,6 +739,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
     claimed_l = sorted(claimed)
     claimed_starts = [s for s, _ in claimed_l]
     out: list[CountCandidate] = []
+    cue_scan = _CueScan(text)
 
     def sentence(pos: int) -> tuple[int, int]:
         if not sentences:
@@ -729,7 +765,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
     def emit(n: _Num, head: _Head, rule: str, start: int, end: int, qualifier: str | None = None) -> bool:
         sent = sentence(n.start)
         bounds = (out[-1].end if out else 0, next_count_start(max(head.tok, n.i)))
-        cat = _category(text, sent, head.noun, head.modifiers, toks, head.tok, start, end, bounds)
+        cat = _category(cue_scan, sent, head.noun, head.modifiers, toks, head.tok, start, end, bounds)
         if cat is None:
             return False
         if n.kind == "nwd" and any(c.count.value == n.value and c.count.category == cat for c in out):
@@ -897,7 +933,7 @@ def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:
     t = toks[n.j]
     if t[_KIND] != "word" or t[_LOW] in lx.stop:
         return True
-    return lx.cue_re.match(text, t[_START]) is not None
+    return lx.people_cues.pattern.match(text, t[_START]) is not None
 
 
 def _after_conjunction(text: str, toks: list[_Tok], n: _Num, prev: CountCandidate) -> bool:
