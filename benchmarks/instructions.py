@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -60,7 +61,9 @@ def instructions(step: str, corpus: str, passes: int) -> int:
     """Instructions executed by a worker process (cachegrind's ``I refs``)."""
     cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
            sys.executable, __file__, "--worker", step, "--corpus", corpus, "--passes", str(passes)]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True).stderr
+    # a fixed hash seed: set and dict orders (and so a few percent of the count) no longer vary by run
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True, env=env).stderr
     m = re.search(r"I\s+refs:\s+([\d,]+)", out)
     if m is None:
         raise RuntimeError(f"no instruction count in valgrind's output:\n{out[-2000:]}")
