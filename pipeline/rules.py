@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -216,19 +217,21 @@ class StartWordIndex:
     RECENT = 4
 
     def __init__(self) -> None:
-        self.words: set[str] = set()
+        #: the indexed words and their automaton, published together (one tuple: a thread never
+        #: pairs new words with an automaton that lacks them)
+        self.state: tuple[frozenset[str], Any] = (frozenset(), None)
+        self._lock = threading.Lock()
         #: id -> the word tuples already indexed (rules pass the same tuple every time: an
         #: identity test instead of a subset test per call)
         self.indexed: dict[int, tuple[str, ...]] = {}
-        self.automaton: Any = None
         #: (text, the automaton it was indexed with, word -> start offsets), the latest first
         self.recent: tuple[tuple[str, Any, dict[str, list[int]]], ...] = ()
 
     def positions(self, text: str, words: tuple[str, ...]) -> dict[str, list[int]]:
         """Start offsets of each indexed word found in ``text`` (``words`` are indexed first if new)."""
-        automaton = self.automaton
+        known_words, automaton = self.state
         if self.indexed.get(id(words)) is not words:
-            if automaton is None or not self.words.issuperset(words):
+            if automaton is None or not known_words.issuperset(words):
                 automaton = self._rebuild(words)
             if len(self.indexed) >= 1000:  # a caller that builds its tuple anew each time: bounded
                 self.indexed.clear()
@@ -248,13 +251,19 @@ class StartWordIndex:
         return found
 
     def _rebuild(self, words: tuple[str, ...]) -> Any:
-        automaton = ahocorasick.Automaton()
-        self.words = self.words | set(words)
-        for word in self.words:
-            automaton.add_word(word, word)
-        automaton.make_automaton()
-        self.automaton = automaton
-        return automaton
+        """An automaton for the words known so far and ``words``; under a lock, so that the set of
+        indexed words only grows (two threads adding words at once keep both)."""
+        with self._lock:
+            known_words, automaton = self.state
+            if automaton is not None and known_words.issuperset(words):
+                return automaton
+            every = known_words | set(words)
+            automaton = ahocorasick.Automaton()
+            for word in every:
+                automaton.add_word(word, word)
+            automaton.make_automaton()
+            self.state = (every, automaton)
+            return automaton
 
 
 _START_WORDS = StartWordIndex()

@@ -125,3 +125,22 @@ def test_candidate_scan_of_overlapping_start_words_equals_plain_scan() -> None:
         assert [m.span() for m in r.finditer(text)] == [m.span() for m in compiled.finditer(text)]
         assert [m.span() for m in r.finditer(text, 2, len(text) - 1)] == \
             [m.span() for m in compiled.finditer(text, 2, len(text) - 1)]
+
+
+def test_start_word_index_shared_by_threads_keeps_every_word() -> None:
+    """Threads that add words at once (a threaded Dask worker) all find their words: the set of
+    indexed words only grows and is published with its automaton."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.rules import StartWordIndex
+
+    index = StartWordIndex()
+    words = [("дума" + chr(0x430 + i) + "з",) for i in range(32)]  # each occurs once, none inside another
+    text = " ".join(w for (w,) in words)
+
+    def ask(ws: tuple[str, ...]) -> bool:
+        return index.positions(text, ws).get(ws[0]) == [text.index(ws[0])]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(ask, words))
+    assert all(index.positions(text, ws).get(ws[0]) for ws in words)
