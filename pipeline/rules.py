@@ -24,7 +24,7 @@ import dataclasses
 import os
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +37,7 @@ import yaml
 from .errors import RuleError
 
 __all__ = ["RULES_DIR", "Rule", "RuleSet", "StartWordIndex", "casefolded", "first_words", "held_lexicons",
-           "lexicon_alternation", "load_ruleset", "matches_at", "rule_files", "scan_options", "word_starts"]
+           "finditer_at", "lexicon_alternation", "load_ruleset", "matches_at", "rule_files", "scan_options", "word_starts"]
 
 RULES_DIR = Path(os.environ.get("BGPRESS_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
@@ -70,7 +70,8 @@ class Rule:
     #: scanned at every position is the costliest thing the rules do)
     starts: tuple[str, ...] | None = None
     #: ``lead_run: {literal: "@", chars: '[\\w.+-]'}`` in YAML: every match starts where the run of
-    #: ``chars`` before an occurrence of ``literal`` starts (declared, and tested on the corpus)
+    #: ``chars`` before an occurrence of ``literal`` starts (declared, and tested on the corpus;
+    #: ``chars`` compiled as a backwards run, as ``lead_chars``)
     lead_run: tuple[str, Any] | None = None
     #: ``lead_chars: CLASS`` in YAML, with ``starts``: the characters of an optional lead before the
     #: start words (a number before a school: ``57-мо СУ``); every position of the run of them just
@@ -116,14 +117,11 @@ class Rule:
         """The matches of ``finditer`` for a rule with ``lead_run``: tried only at the start
         of the run of ``chars`` before each ``literal`` (the local part before an ``@``)."""
         assert self.lead_run is not None
-        literal, chars = self.lead_run
+        literal, run_back = self.lead_run
         candidates: list[int] = []
         i = text.find(literal, pos, endpos)
         while i >= 0:
-            s = i
-            while s > 0 and chars.match(text, s - 1):
-                s -= 1
-            candidates.append(s)
+            candidates.append(run_back.match(text, 0, i).start())
             i = text.find(literal, i + 1, endpos)
         return matches_at(self.compiled, text, sorted(set(candidates)), pos, endpos)
 
@@ -315,6 +313,21 @@ def matches_at(pattern: Any, text: str, candidates: Sequence[int], pos: int, end
         out.append(m)
         last = m.end()
     return out
+
+
+def finditer_at(pattern: Any, text: str, candidates: Sequence[int], pos: int = 0,
+                endpos: int | None = None) -> Iterable[Any]:
+    """``pattern.finditer(text, pos, endpos)``, trying only the sorted ``candidates``
+    (:func:`matches_at`), or scanning the usual way where that gives None."""
+    end = len(text) if endpos is None else endpos
+    found = matches_at(pattern, text, candidates, pos, end)
+    return found if found is not None else pattern.finditer(text, pos, end)
+
+
+def _run_back(chars: str, flags: int) -> Any:
+    """A character class as a backwards run: ``.match(text, pos, i).start()`` is where the run
+    of those characters that ends at ``i`` begins (one call instead of one per character)."""
+    return regex.compile(f"(?r)(?:{chars})*", flags)
 
 
 def casefolded(text: str) -> str | None:
@@ -531,14 +544,14 @@ def scan_options(raw: dict[str, Any], pattern: str | None, compiled: Any, lexico
         if starts is None or compiled is None:
             raise RuleError(f"rule {rid!r}: lead_chars needs a pattern and start words", source=source)
         try:
-            lead_chars = regex.compile(f"(?r)(?:{raw['lead_chars']})*", compiled.flags)
+            lead_chars = _run_back(str(raw["lead_chars"]), compiled.flags)
         except regex.error as exc:
             raise RuleError(f"rule {rid!r}: lead_chars: {exc}", source=source) from exc
     lead_run = None
     if raw.get("lead_run"):
         lr = raw["lead_run"]
         try:
-            lead_run = (str(lr["literal"]), regex.compile(str(lr["chars"]), compiled.flags if compiled else 0))
+            lead_run = (str(lr["literal"]), _run_back(str(lr["chars"]), compiled.flags if compiled else 0))
         except (KeyError, TypeError, regex.error) as exc:
             raise RuleError(f"rule {rid!r}: lead_run needs literal and chars: {exc}", source=source) from exc
         if not lead_run[0] or compiled is None:

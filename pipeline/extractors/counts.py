@@ -40,7 +40,7 @@ import regex
 from ..document import Document
 from ..language.lemmas import get_lemmatizer
 from ..normalisers.numbers import parse_figure, parse_number_words
-from ..rules import casefolded, first_words, lexicon_alternation, load_ruleset, matches_at, word_starts
+from ..rules import casefolded, finditer_at, first_words, lexicon_alternation, load_ruleset, word_starts
 from ..schema import Count, Mention
 
 __all__ = ["extract", "find_counts", "CountCandidate", "build_counts"]
@@ -610,13 +610,12 @@ class _CueScan:
 
     def finditer(self, cues: _Cues, lo: int, hi: int) -> list[Any]:
         """The matches of ``cues.pattern.finditer(text, lo, hi)``."""
-        got = None
-        if self.folded is not None and cues.starts is not None:
-            starts = self._starts.get(cues.starts)
-            if starts is None:
-                starts = self._starts[cues.starts] = word_starts(self.folded, cues.starts)
-            got = matches_at(cues.pattern, self.text, starts, lo, hi)
-        return got if got is not None else list(cues.pattern.finditer(self.text, lo, hi))
+        if self.folded is None or cues.starts is None:
+            return list(cues.pattern.finditer(self.text, lo, hi))
+        starts = self._starts.get(cues.starts)
+        if starts is None:
+            starts = self._starts[cues.starts] = word_starts(self.folded, cues.starts)
+        return list(finditer_at(cues.pattern, self.text, starts, lo, hi))
 
 
 def _category(scan: _CueScan, sent: tuple[int, int], noun: _Noun, mods: tuple[str, ...],

@@ -40,11 +40,11 @@ from ..rules import (
     Rule,
     RuleSet,
     casefolded,
+    finditer_at,
     first_words,
     held_lexicons,
     lexicon_alternation,
     load_ruleset,
-    matches_at,
     word_starts,
 )
 from ..schema import DateValue, Mention
@@ -423,10 +423,9 @@ def _rule_matches(rule: Rule, scan: _Scan, ws: int, we: int, cues: _Cues) -> Any
         i = bisect_left(starts, ws)
         if i == len(starts) or starts[i] >= we:
             return ()
-    found = None
     if rule.starts is not None and rule.lead_chars is None and rule.lead_run is None and rule.applies_to(text):
-        found = matches_at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
-    return found if found is not None else rule.finditer(text, ws, we)
+        return finditer_at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
+    return rule.finditer(text, ws, we)
 
 
 def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...], ...]:

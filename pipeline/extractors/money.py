@@ -43,7 +43,7 @@ from ..normalisers.numbers import (
     parse_figure,
     parse_number_words,
 )
-from ..rules import Rule, casefolded, first_words, lexicon_alternation, load_ruleset, matches_at, word_starts
+from ..rules import Rule, casefolded, finditer_at, first_words, lexicon_alternation, load_ruleset, word_starts
 from ..schema import Amount, Mention
 
 __all__ = ["extract", "build_figure", "build_prefixed", "build_words", "build_list"]
@@ -134,8 +134,7 @@ def _lowered(text: str) -> str | None:
 def _lower_scan(pattern: Any, low: str, starts: tuple[str, ...]) -> Any:
     """``pattern.finditer(low)`` for a lexicon alternation of lower-cased entries, tried only
     where one of the entries' lower-cased first words ``starts`` occurs in ``low``."""
-    found = matches_at(pattern, low, word_starts(low, starts), 0, len(low)) if starts else None
-    return found if found is not None else pattern.finditer(low)
+    return finditer_at(pattern, low, word_starts(low, starts)) if starts else pattern.finditer(low)
 
 
 def _expand(pattern: str, lexicons: dict[str, Any], placeholders: dict[str, str]) -> str:
@@ -414,12 +413,11 @@ def _rule_matches(text: str, folded: str | None, pat: Any, lead: str | None, lo:
     one of its lexicon's first words, found in the case-folded text (when folding
     keeps offsets: ``folded`` is None otherwise, and the window is scanned).
     """
-    found = None
     if lead == "figure":
-        found = matches_at(pat, text, digits, lo, hi)
-    elif lead is not None and folded is not None:
-        found = matches_at(pat, text, word_starts(folded, _grammar().lead_words[lead], lo, hi), lo, hi)
-    return found if found is not None else pat.finditer(text, lo, hi)
+        return finditer_at(pat, text, digits, lo, hi)
+    if lead is not None and folded is not None:
+        return finditer_at(pat, text, word_starts(folded, _grammar().lead_words[lead], lo, hi), lo, hi)
+    return pat.finditer(text, lo, hi)
 
 
 def _scan(text: str, low: str | None) -> list[_Hit]:

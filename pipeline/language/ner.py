@@ -74,6 +74,7 @@ from ..rules import (
     RULES_DIR,
     Rule,
     StartWordIndex,
+    finditer_at,
     first_words,
     lexicon_alternation,
     load_ruleset,
@@ -172,7 +173,7 @@ class _Gazetteer:
     plural: Any
     bare: Any
     list_item: Any
-    #: ``cued`` behind the rule engine: tried only where a cue word starts (found with ``str.find``)
+    #: ``cued`` behind the rule engine: tried only where a cue word starts
     cued_rule: Rule
     #: the first word of every form, as written: a bare name can only start where one of them stands
     bare_words: tuple[str, ...]
@@ -232,18 +233,8 @@ def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
     """``g.bare.finditer(text)``, trying the alternation of all the forms only where the first
     word of some form stands: the alternation scanned at every position cost more than the
     rest of the gazetteer."""
-    out: list[Any] = []
-    last = 0
-    match = g.bare.match
     at = g.bare_index.positions(text, g.bare_words)
-    for s in sorted({i for hits in at.values() for i in hits}):
-        if s < last:
-            continue
-        m = match(text, s)
-        if m is not None:
-            out.append(m)
-            last = m.end()
-    return out
+    return list(finditer_at(g.bare, text, sorted({i for hits in at.values() for i in hits})))
 
 
 def _value_of(g: _Gazetteer, surface: str) -> str | None:
