@@ -195,11 +195,18 @@ class _SpanTokens:
 
     def __init__(self, nlp: Language) -> None:
         from spacy.tokenizer import Tokenizer
+        from spacy.vocab import Vocab
 
         tok: Any = nlp.tokenizer
-        self.tokenizer = tok
+        # The same rules over a vocabulary without lexical attributes: each new token string
+        # becomes a lexeme, and computing its attributes (shape, flags, norms: in Python) cost
+        # as much as tokenising it; only the token texts are used here.
+        self.tokenizer = Tokenizer(Vocab(lex_attr_getters={}), rules=tok.rules, prefix_search=tok.prefix_search,
+                                   suffix_search=tok.suffix_search, infix_finditer=tok.infix_finditer,
+                                   token_match=tok.token_match, url_match=tok.url_match,
+                                   faster_heuristics=tok.faster_heuristics)
         # every special case cut by the affix rules alone: the token sequences spaCy's matcher looks for
-        bare = Tokenizer(nlp.vocab, rules={}, prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
+        bare = Tokenizer(self.tokenizer.vocab, rules={}, prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
                          infix_finditer=tok.infix_finditer, token_match=tok.token_match, url_match=tok.url_match)
         pairs: set[tuple[str, str]] = set()
         #: a token a special case begins (ends) with -> the first (last) piece the matcher assembled it from
@@ -255,8 +262,12 @@ class _SpanTokens:
         ends: tuple[str, ...] = ()
         if toks:
             first, last = toks[0], toks[-1]
-            begins = tuple(p for p in {first, *self.first_piece.get(first, ())} if p in self.seconds)
-            ends = tuple(p for p in {last, *self.last_piece.get(last, ())} if p in self.firsts)
+            begins = (first,) if first in self.seconds else ()
+            if first in self.first_piece:
+                begins = tuple(p for p in {first, *self.first_piece[first]} if p in self.seconds)
+            ends = (last,) if last in self.firsts else ()
+            if last in self.last_piece:
+                ends = tuple(p for p in {last, *self.last_piece[last]} if p in self.firsts)
         self.cache[span] = (toks, begins, ends)
 
     def tokens(self, text: str) -> tuple[list[str], list[int]]:
