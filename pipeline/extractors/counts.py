@@ -353,7 +353,9 @@ def _tokens(text: str) -> tuple[list[_Tok], list[int]]:
 
     One ``findall`` gives (space before, token, word, figure) per token; the offsets are
     summed from their lengths and the tokens zipped from the columns, all in C: a Python
-    step per token cost more than the regex scan.  Only the number words take a Python step.
+    step per token cost more than the regex scan.  Only the number words take a Python step:
+    they are found by a set intersection and ``list.index`` (a token or two per document, where
+    a test per token cost as much as making the columns).
     """
     lx = _lex()
     tok_re = lx.tok_re if lx.tok_fast_unsafe.search(text) else lx.tok_re_fast
@@ -367,9 +369,17 @@ def _tokens(text: str) -> tuple[list[_Tok], list[int]]:
     lows = list(map(str.lower, texts))
     kinds = ["word" if w else "num" if f else "p" for w, f in zip(words, figures, strict=True)]
     texts_l = list(texts)
-    number_like = lx.number_like
-    hits = [i for i, low in enumerate(lows) if low in number_like]
+    hits: list[int] = []
+    for word in lx.number_like.intersection(lows):
+        i = lows.index(word)
+        while True:
+            hits.append(i)
+            try:
+                i = lows.index(word, i + 1)
+            except ValueError:
+                break
     if hits:
+        hits.sort()
         _number_words(text, hits, kinds, starts, ends, texts_l, lows)
     toks = list(zip(kinds, starts, ends, texts_l, lows, strict=True))
     nums = list(compress(range(len(kinds)), map(_NUM_KINDS.__contains__, kinds)))
