@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, compress
 from operator import add, sub
 from typing import Any, Final
@@ -150,6 +150,7 @@ class _Lex:
 
         quals = lex["qualifiers"] or {}
         self.qual_map = {" ".join(str(k).lower().split()): str(v) for k, v in quals.items()}
+        self.qual_last_words = tuple(sorted({k.split()[-1] for k in self.qual_map}))
         self.qual_re = regex.compile(r"(?<!\w)(" + lexicon_alternation(quals)[3:-1] + r")\s*$", regex.IGNORECASE)
         inh = lex["inherit_cues"] or []
         self.inherit_re = regex.compile(r"\s*(?:" + lexicon_alternation(inh) + r")(?!\w)", regex.IGNORECASE)
@@ -191,6 +192,13 @@ class _Lex:
             [(str(c), str(cat), False) for cat, cues in (lex.get("thing_cues") or {}).items() for c in cues or ()])
         #: (lemma, is a person) -> noun: the same for every form and document that reads it so
         self.fallback_nouns: dict[tuple[str, bool], _Noun] = {}
+        # the answers of the word tests below, per word: a head search asks them of the same few
+        # words at every number before them and in every document (each a function of the word
+        # alone, so the answer never depends on which document asked first)
+        self.noun_of = _Memo(self.noun)  # lower-cased word -> noun(word)
+        self.never_of = _Memo(self.never_counted)  # lower-cased word -> never_counted(word)
+        self.fallback_of = _Memo(self.fallback_noun)  # word as written -> fallback_noun(word)
+        self.fallback_single_of = _Memo(partial(self.fallback_noun, single=True))
 
     def noun(self, word: str) -> _Noun | None:
         low = word.lower()
@@ -269,6 +277,23 @@ class _Lex:
         return False
 
 
+class _Memo(dict[str, Any]):
+    """``memo[word]`` is ``fn(word)``, computed at the first look: a hit is a dict lookup in C,
+    not a Python call.  Cleared when it grows past ``_MEMO_MAX`` words (a long-running process
+    reads an open vocabulary)."""
+
+    def __init__(self, fn: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, word: str) -> Any:
+        if len(self) >= _MEMO_MAX:
+            self.clear()
+        value = self[word] = self.fn(word)
+        return value
+
+
+_MEMO_MAX = 100_000
 _CYRILLIC_RE = regex.compile(r"[а-яѐ-ӿ]+(?:-[а-яѐ-ӿ]+)?")
 _VOWELS = frozenset("аъоуеияю")
 
@@ -328,7 +353,9 @@ def _tokens(text: str) -> tuple[list[_Tok], list[int]]:
 
     One ``findall`` gives (space before, token, word, figure) per token; the offsets are
     summed from their lengths and the tokens zipped from the columns, all in C: a Python
-    step per token cost more than the regex scan.  Only the number words take a Python step.
+    step per token cost more than the regex scan.  Only the number words take a Python step:
+    they are found by a set intersection and ``list.index`` (a token or two per document, where
+    a test per token cost as much as making the columns).
     """
     lx = _lex()
     tok_re = lx.tok_re if lx.tok_fast_unsafe.search(text) else lx.tok_re_fast
@@ -342,9 +369,17 @@ def _tokens(text: str) -> tuple[list[_Tok], list[int]]:
     lows = list(map(str.lower, texts))
     kinds = ["word" if w else "num" if f else "p" for w, f in zip(words, figures, strict=True)]
     texts_l = list(texts)
-    number_like = lx.number_like
-    hits = [i for i, low in enumerate(lows) if low in number_like]
+    hits: list[int] = []
+    for word in lx.number_like.intersection(lows):
+        i = lows.index(word)
+        while True:
+            hits.append(i)
+            try:
+                i = lows.index(word, i + 1)
+            except ValueError:
+                break
     if hits:
+        hits.sort()
         _number_words(text, hits, kinds, starts, ends, texts_l, lows)
     toks = list(zip(kinds, starts, ends, texts_l, lows, strict=True))
     nums = list(compress(range(len(kinds)), map(_NUM_KINDS.__contains__, kinds)))
@@ -479,16 +514,19 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
     # the end of a quoted name: НЧ "Обединение - 1869", СУ "Христо Ботев 2"
     if after[:1] in _CLOSING_QUOTES:
         return True
-    # list numbering at a line start: "1." / "2)"
-    line_start = text.rfind("\n", 0, t[_START]) + 1
-    if not text[line_start:t[_START]].strip() and after[:1] in (".", ")") and t[_KIND] == "num":
-        return True
+    # list numbering at a line start: "1." / "2)" (the cheap tests first: the line before is
+    # copied to be stripped)
+    if after[:1] in (".", ")") and t[_KIND] == "num":
+        line_start = text.rfind("\n", 0, t[_START]) + 1
+        if not text[line_start:t[_START]].strip():
+            return True
     # clock times, codes, ranges and ordinals glued after: 17:00, 14/07, 2014-2020, 2-ри
-    if _GLUED_AFTER_RE.match(after) and t[_KIND] == "num":
+    if t[_KIND] == "num" and _GLUED_AFTER_RE.match(after):
         return True
-    m = _SUFFIX_RE.match(text, n.end, n.end + 12)
-    if m and m.group(1).lower() not in lx.ordinal_ok:
-        return True
+    if after[:1] == "-":  # where a suffix can begin (a regex call spared for most numbers)
+        m = _SUFFIX_RE.match(text, n.end, n.end + 12)
+        if m and m.group(1).lower() not in lx.ordinal_ok:
+            return True
     if nxt is None:
         return False
     if nxt[_LOW].rstrip(".") in lx.excl_after or nxt[_TEXT] == "%":
@@ -498,7 +536,7 @@ def _excluded(text: str, toks: list[_Tok], n: _Num) -> bool:
     # a year: 4 digits 1900–2100 is a count only when a count noun follows at once
     if t[_KIND] == "num" and len(t[_TEXT]) == 4 and 1900 <= n.value <= 2100:
         # `2024 Община Елена` (a footer) names, it does not count
-        return not (nxt[_KIND] == "word" and nxt[_TEXT][:1].islower() and lx.noun(nxt[_TEXT]) is not None)
+        return not (nxt[_KIND] == "word" and nxt[_TEXT][:1].islower() and lx.noun_of[nxt[_LOW]] is not None)
     return False
 
 
@@ -558,26 +596,26 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
                 return _Head(_Noun("", "", "", False, ()), -1, tuple(mods), coord=k)
             return None
         low = t[_LOW]
-        noun = lx.noun(t[_TEXT])
+        noun = lx.noun_of[low]
         if noun is not None and low not in lx.stop:
-            if noun.adjectival and k + 1 < len(toks) and toks[k + 1][_KIND] == "word" and lx.noun(toks[k + 1][_TEXT]):
+            if noun.adjectival and k + 1 < len(toks) and toks[k + 1][_KIND] == "word" and lx.noun_of[toks[k + 1][_LOW]]:
                 mods.append(low)
                 k += 1
                 skipped += 1
                 continue
             return _Head(noun, k, tuple(mods), pieces=pieces)
-        if allow_fallback and lx.never_counted(t[_TEXT]):
+        if allow_fallback and lx.never_of[low]:
             return None
         between = text[toks[j - 1][_END]:t[_START]]
-        fb = (lx.fallback_noun(t[_TEXT], single=single and (pieces or listed))
+        fb = ((lx.fallback_single_of if single and (pieces or listed) else lx.fallback_of)[t[_TEXT]]
               if allow_fallback and "\n" not in between and not _QUOTES & set(between) else None)
         if fb is not None:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            if nxt is not None and (nxt[_LOW].rstrip(".") in lx.excl_after or lx.never_counted(nxt[_TEXT])):
+            if nxt is not None and (nxt[_LOW].rstrip(".") in lx.excl_after or lx.never_of[nxt[_LOW]]):
                 return None  # две чисти години: a duration or a unit after all
             if not (nxt is not None and nxt[_KIND] == "word" and "\n" not in text[t[_END]:nxt[_START]]
                     and nxt[_LOW] not in lx.stop
-                    and (lx.noun(nxt[_TEXT]) is not None or lx.fallback_noun(nxt[_TEXT]) is not None)):
+                    and (lx.noun_of[nxt[_LOW]] is not None or lx.fallback_of[nxt[_TEXT]] is not None)):
                 return _Head(fb, k, tuple(mods), pieces=pieces)
         if low in ("и", "или"):
             last_conj = True
@@ -618,15 +656,17 @@ class _CueScan:
         return list(finditer_at(cues.pattern, self.text, starts, lo, hi))
 
 
-def _category(scan: _CueScan, sent: tuple[int, int], noun: _Noun, mods: tuple[str, ...],
-              toks: list[_Tok], head_tok: int, start: int, end: int,
-              bounds: tuple[int, int] | None = None) -> str | None:
+def _category(scan: _CueScan, clause: Callable[[], tuple[tuple[int, int], tuple[int, int] | None]],
+              noun: _Noun, mods: tuple[str, ...], toks: list[_Tok], head_tok: int, start: int,
+              end: int) -> str | None:
     """The count's category: the noun's, a modifier's, or for people the nearest cue's.
 
-    Cues are looked for first in the count's clause (``bounds``: between the
-    neighbouring counts, cut at ``;``), then in the whole sentence; a cue
-    inside the count (25 *обучени* лица) wins, a weak cue (включени) decides
-    only when no other cue is there.
+    Cues are looked for first in the count's clause (the ``bounds`` of ``clause()``: between
+    the neighbouring counts, cut at ``;``), then in the whole sentence (``sent``); a cue
+    inside the count (25 *обучени* лица) wins, a weak cue (включени) decides only when no
+    other cue is there.  ``clause`` is called only when a cue is looked for: finding where
+    the next count starts tries the noun after every number that follows, and most nouns
+    fix their category themselves.
     """
     lx = _lex()
     for stem, cat in noun.modifiers:
@@ -635,6 +675,7 @@ def _category(scan: _CueScan, sent: tuple[int, int], noun: _Noun, mods: tuple[st
     if noun.category == "none":
         return None
     if noun.category == "thing":  # a noun the lexicon does not know: the nearest thing cue, else other
+        sent, bounds = clause()
         return _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.thing_cues, set()) or "other"
     if noun.category not in ("people", "person"):
         return noun.category
@@ -642,13 +683,14 @@ def _category(scan: _CueScan, sent: tuple[int, int], noun: _Noun, mods: tuple[st
     k = head_tok + 1
     if k < len(toks) and toks[k][_LOW] == "на":
         for t in toks[k + 1:k + 4]:
-            comp = lx.noun(t[_TEXT]) if t[_KIND] == "word" else None
+            comp = lx.noun_of[t[_LOW]] if t[_KIND] == "word" else None
             if comp is not None and comp.category in ("parents", "children"):
                 return comp.category
             if t[_KIND] != "word":
                 break
     # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
     silent = {cue for cue, cat in noun.recast if cat == noun.default}
+    sent, bounds = clause()
     return _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.people_cues, silent) or noun.default
 
 
@@ -699,8 +741,16 @@ def _nearest_cue(scan: _CueScan, sent: tuple[int, int], toks: list[_Tok], head_t
 
 
 def _qualifier(text: str, start: int) -> str | None:
+    """``над 40 лица``: the qualifier ending just before the count (only whitespace between).
+
+    A match ends with a qualifier's last word, so the search (tried at every character of the
+    window) runs only where the text before the count ends with one (most counts have none).
+    """
     lx = _lex()
-    m = lx.qual_re.search(text, max(0, start - 28), start)
+    lo = max(0, start - 28)
+    if not text[lo:start].rstrip().lower().endswith(lx.qual_last_words):
+        return None
+    m = lx.qual_re.search(text, lo, start)
     if not m:
         return None
     return lx.qual_map.get(" ".join(m.group(1).lower().split()))
@@ -718,9 +768,11 @@ def _claimed(doc: Document, found: Sequence[Mention]) -> list[tuple[int, int]]:
     return spans
 
 
-def _overlaps(spans: list[tuple[int, int]], starts: list[int], s: int, e: int) -> bool:
+def _overlaps(starts: list[int], ends: list[int], s: int, e: int) -> bool:
+    """One of the (up to) eight claimed spans that start last before ``e`` ends after ``s``: the
+    largest of their ends, found in C (a generator over them cost more than the search)."""
     i = bisect.bisect_left(starts, e)
-    return any(spans[k][1] > s for k in range(max(0, i - 8), i))
+    return max(ends[max(0, i - 8):i], default=s) > s
 
 
 def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
@@ -737,6 +789,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
     sent_starts = [s for s, _ in sentences]
     claimed_l = sorted(claimed)
     claimed_starts = [s for s, _ in claimed_l]
+    claimed_ends = [e for _, e in claimed_l]
     out: list[CountCandidate] = []
     cue_scan = _CueScan(text)
 
@@ -750,10 +803,10 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
 
     def next_count_start(k: int) -> int:
         """Where the next number with a noun of its own begins, within 40 tokens: the clause's end."""
-        hi = min(len(toks), k + 40)
-        for m in nums[bisect.bisect_left(nums, max(k, 0) + 1):]:
-            if m >= hi:
-                break
+        # only the numbers of those 40 tokens: a slice to the end of `nums` copied the rest of
+        # the document's numbers at every count
+        first = bisect.bisect_left(nums, max(k, 0) + 1)
+        for m in nums[first:bisect.bisect_left(nums, min(len(toks), k + 40), first)]:
             known = has_head.get(m)
             if known is None:
                 known = has_head[m] = _find_head(text, toks, m + 1, allow_copula=False) is not None
@@ -762,9 +815,10 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
         return len(text)
 
     def emit(n: _Num, head: _Head, rule: str, start: int, end: int, qualifier: str | None = None) -> bool:
-        sent = sentence(n.start)
-        bounds = (out[-1].end if out else 0, next_count_start(max(head.tok, n.i)))
-        cat = _category(cue_scan, sent, head.noun, head.modifiers, toks, head.tok, start, end, bounds)
+        def clause() -> tuple[tuple[int, int], tuple[int, int]]:
+            return sentence(n.start), (out[-1].end if out else 0, next_count_start(max(head.tok, n.i)))
+
+        cat = _category(cue_scan, clause, head.noun, head.modifiers, toks, head.tok, start, end)
         if cat is None:
             return False
         if n.kind == "nwd" and any(c.count.value == n.value and c.count.category == cat for c in out):
@@ -777,7 +831,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
         if not claimed_l:
             return False
         s, e = (to_original(n.start, n.end) if to_original else (n.start, n.end))
-        return _overlaps(claimed_l, claimed_starts, s, e)
+        return _overlaps(claimed_starts, claimed_ends, s, e)
 
     for i in nums:
         t = toks[i]
@@ -861,7 +915,7 @@ def _pieces_after_noun(text: str, toks: list[_Tok], n: _Num, emit: Any) -> bool:
         if t[_LOW] in lx.stop:
             return False  # `проекта ще бъдат закупени 2 бр.`: a verb phrase, not a list item
         if t[_KIND] == "word":
-            noun = lx.noun(t[_TEXT])
+            noun = lx.noun_of[t[_LOW]]
             if noun is not None and t[_LOW] not in lx.stop:
                 return bool(emit(n, _Head(noun, k, ()), "counts.noun_then_pieces", t[_START], end))
     return False
