@@ -144,7 +144,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < n else " "
         opening = (prev.isspace() or prev in _QUOTE_OPENERS) and not nxt.isspace()
-        if open_at is not None and "\n" in text[open_at:i]:
+        if open_at is not None and text.find("\n", open_at, i) >= 0:
             open_at = None
         if open_at is None:
             if not nxt.isspace() and nxt not in ",.;:)":
@@ -240,6 +240,10 @@ class _Gazetteer:
     bare_words: tuple[str, ...]
     #: where those words stand in a text (one pass for all of them)
     bare_index: StartWordIndex
+    #: the words every match of ``institution`` / ``plural`` starts with, as written (a few, found with
+    #: ``str.find``: the patterns are tried only there instead of scanning every position)
+    institution_words: tuple[str, ...]
+    plural_words: tuple[str, ...]
 
 
 def municipality_forms() -> dict[str, str]:
@@ -288,7 +292,25 @@ def _gazetteer() -> _Gazetteer:
                        starts=cue_words),
         bare_words=tuple(sorted({f.split(" ")[0] for f in forms})),
         bare_index=StartWordIndex(),
+        institution_words=_lead_words(["Столичн", "СТОЛИЧНА", *lex["municipality_cue_institution"]]),
+        plural_words=_lead_words(lex["municipality_plural_cue"]),
     )
+
+
+def _lead_words(entries: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each entry (a lexicon entry's spaces match any run of spaces)."""
+    return tuple(sorted({str(e).split(" ")[0] for e in entries if str(e).split(" ")[0]}))
+
+
+def _literal_starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted offsets where one of ``words`` occurs in ``text``."""
+    found: set[int] = set()
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            found.add(i)
+            i = text.find(w, i + 1)
+    return sorted(found)
 
 
 def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
@@ -313,7 +335,7 @@ def _gazetteer_entities(text: str, quotes: Sequence[tuple[int, int]]) -> list[En
     g = _gazetteer()
     out: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    for m in g.institution.finditer(text):
+    for m in finditer_at(g.institution, text, _literal_starts(text, g.institution_words)):
         name = m.group("name")
         if name is not None:
             if not _name_case_ok(name):
@@ -334,7 +356,7 @@ def _gazetteer_entities(text: str, quotes: Sequence[tuple[int, int]]) -> list[En
         if value is not None:
             out.append(Entity("LOC", s, e, name, "gazetteer", value))
             taken.append((s, e))
-    for m in g.plural.finditer(text):
+    for m in finditer_at(g.plural, text, _literal_starts(text, g.plural_words)):
         pos = m.end()
         first = True
         while True:
