@@ -25,8 +25,8 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..language.ner import Entity, recent_quoted_spans
-from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
+from ..language.ner import Entity, factored_alternation, recent_quoted_spans
+from ..rules import Rule, RuleSet, load_ruleset
 from ..schema import Mention
 from .codes import is_call, is_several
 
@@ -92,18 +92,18 @@ def _lex() -> _Lex:
     plural_map = {k.casefold(): v for k, v in lx["plural_heads"].items()}
     return _Lex(
         rules=rs,
-        org_head=regex.compile(rf"{lexicon_alternation(lx['org_heads'])}(?![\p{{L}}])", regex.I | regex.V1),
-        funder=regex.compile(rf"{lexicon_alternation(lx['funder_heads'])}(?![\p{{L}}])", regex.V1),
-        plural=regex.compile(rf"{lexicon_alternation(lx['plural_heads'])}\s+", regex.I | regex.V1),
+        org_head=regex.compile(rf"{factored_alternation(lx['org_heads'], ignore_case=True)}(?![\p{{L}}])", regex.I | regex.V1),
+        funder=regex.compile(rf"{factored_alternation(lx['funder_heads'], ignore_case=False)}(?![\p{{L}}])", regex.V1),
+        plural=regex.compile(rf"{factored_alternation(lx['plural_heads'], ignore_case=True)}\s+", regex.I | regex.V1),
         plural_map=plural_map,
         countries=frozenset(c.casefold() for c in lx["countries"]),
-        descriptor=regex.compile(r"(?:\p{Ll}[\p{L}-]*\s+){0,2}?" + lexicon_alternation(lx["partner_descriptors"])
+        descriptor=regex.compile(r"(?:\p{Ll}[\p{L}-]*\s+){0,2}?" + factored_alternation(lx["partner_descriptors"], ignore_case=False)
                                  + r"\s+(?=[\p{Lu}\"])", regex.V1),
         definite=tuple(sorted(((k, v) for k, v in lx["definite_to_indefinite"].items()), key=lambda kv: -len(kv[0]))),
-        connectors=regex.compile(rf"^(?:{lexicon_alternation(lx['list_connectors'])})\s+", regex.I | regex.V1),
+        connectors=regex.compile(rf"^(?:{factored_alternation(lx['list_connectors'], ignore_case=True)})\s+", regex.I | regex.V1),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
         subject_gap=regex.compile(
-            rf'[\s,"]*(?:(?:{lexicon_alternation(lx["subject_gap_words"])}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
+            rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
             rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
             # ... with its municipality: `ДГ "X" - с. Брестак, община Вълчи дол, започна`
