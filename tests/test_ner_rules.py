@@ -142,3 +142,30 @@ def test_gazetteer_candidate_scans_equal_plain_scans() -> None:
             (m.span(), m.groups()) for m in g.bare.finditer(text)]
         assert [(m.span(), m.groups()) for m in g.cued_rule.finditer(text)] == [
             (m.span(), m.groups()) for m in g.cued.finditer(text)]
+        for pat, words in ((g.institution, g.institution_words), (g.plural, g.plural_words)):
+            assert [(m.span(), m.groups()) for m in N.finditer_at(pat, text, N._literal_starts(text, words))] == [
+                (m.span(), m.groups()) for m in pat.finditer(text)]
+
+
+def test_factored_alternation_matches_like_the_plain_one() -> None:
+    """The trie of a lexicon's entries matches exactly what the longest-first alternation
+    does, case-sensitively and not, with the end check that follows it in the patterns."""
+    import regex
+
+    from pipeline.language import ner as N
+    from pipeline.rules import lexicon_alternation, load_ruleset
+
+    lexicons = [list(N.municipality_forms()), *load_ruleset("entities").lexicons.values()]
+    for entries in lexicons:
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            continue
+        probes = [v for e in entries for v in (e, e.lower(), e.upper(), e.replace(" ", "  "), e + "а", e[:-1], e + " ")]
+        for ignore_case in (False, True):
+            flags = regex.V1 | (regex.I if ignore_case else 0)
+            old = regex.compile(rf"{lexicon_alternation(entries)}(?![\p{{L}}])", flags)
+            new = regex.compile(rf"{N.factored_alternation(entries, ignore_case=ignore_case)}(?![\p{{L}}])", flags)
+            for p in probes:
+                text = f"x {p}, и {p}-{p}"
+                for i in range(len(text)):
+                    a, b = old.match(text, i), new.match(text, i)
+                    assert (a and a.span()) == (b and b.span()), (p, i, ignore_case)

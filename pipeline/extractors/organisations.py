@@ -25,8 +25,8 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..language.ner import Entity, quoted_spans
-from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
+from ..language.ner import Entity, factored_alternation, recent_quoted_spans
+from ..rules import Rule, RuleSet, load_ruleset
 from ..schema import Mention
 from .codes import is_call, is_several
 
@@ -92,18 +92,18 @@ def _lex() -> _Lex:
     plural_map = {k.casefold(): v for k, v in lx["plural_heads"].items()}
     return _Lex(
         rules=rs,
-        org_head=regex.compile(rf"{lexicon_alternation(lx['org_heads'])}(?![\p{{L}}])", regex.I | regex.V1),
-        funder=regex.compile(rf"{lexicon_alternation(lx['funder_heads'])}(?![\p{{L}}])", regex.V1),
-        plural=regex.compile(rf"{lexicon_alternation(lx['plural_heads'])}\s+", regex.I | regex.V1),
+        org_head=regex.compile(rf"{factored_alternation(lx['org_heads'], ignore_case=True)}(?![\p{{L}}])", regex.I | regex.V1),
+        funder=regex.compile(rf"{factored_alternation(lx['funder_heads'], ignore_case=False)}(?![\p{{L}}])", regex.V1),
+        plural=regex.compile(rf"{factored_alternation(lx['plural_heads'], ignore_case=True)}\s+", regex.I | regex.V1),
         plural_map=plural_map,
         countries=frozenset(c.casefold() for c in lx["countries"]),
-        descriptor=regex.compile(r"(?:\p{Ll}[\p{L}-]*\s+){0,2}?" + lexicon_alternation(lx["partner_descriptors"])
+        descriptor=regex.compile(r"(?:\p{Ll}[\p{L}-]*\s+){0,2}?" + factored_alternation(lx["partner_descriptors"], ignore_case=False)
                                  + r"\s+(?=[\p{Lu}\"])", regex.V1),
         definite=tuple(sorted(((k, v) for k, v in lx["definite_to_indefinite"].items()), key=lambda kv: -len(kv[0]))),
-        connectors=regex.compile(rf"^(?:{lexicon_alternation(lx['list_connectors'])})\s+", regex.I | regex.V1),
+        connectors=regex.compile(rf"^(?:{factored_alternation(lx['list_connectors'], ignore_case=True)})\s+", regex.I | regex.V1),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
         subject_gap=regex.compile(
-            rf'[\s,"]*(?:(?:{lexicon_alternation(lx["subject_gap_words"])}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
+            rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
             rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
             # ... with its municipality: `ДГ "X" - с. Брестак, община Вълчи дол, започна`
@@ -171,10 +171,15 @@ _ARTICLES = ("ът", "ят", "та", "то")
 def _bare_head(e: Entity) -> bool:
     """A head noun alone with its article (``Университетът изпълнява проекта``) refers to an
     organisation named elsewhere; the tagger may call it ORG, but it names none."""
-    w = e.text.casefold()
-    return " " not in w and any(
-        w.endswith(a) and _lex().org_head.fullmatch(w[: -len(a)]) is not None for a in _ARTICLES
-    )
+    return " " not in e.text and _bare_head_word(e.text)
+
+
+@lru_cache(maxsize=4096)
+def _bare_head_word(text: str) -> bool:
+    """:func:`_bare_head` of one word, remembered (the entity lists are filtered several times per
+    document, and the same names recur)."""
+    w = text.casefold()
+    return any(w.endswith(a) and _lex().org_head.fullmatch(w[: -len(a)]) is not None for a in _ARTICLES)
 
 
 def _orgs(doc: Document) -> list[Entity]:
@@ -197,12 +202,9 @@ def _quote_at(doc: Document, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def _quotes(doc: Document) -> list[tuple[int, int]]:
-    cached = doc.meta.get("_quoted_spans")
-    if cached is None:
-        cached = quoted_spans(doc.text)
-        doc.meta["_quoted_spans"] = cached
-    return list(cached)
+def _quotes(doc: Document) -> Sequence[tuple[int, int]]:
+    """The quoted spans, as the entity layer found them (computed once for both)."""
+    return recent_quoted_spans(doc.text)
 
 
 def org_after(doc: Document, pos: int, *, strict: bool = False, municipal_only: bool = False) -> OrgSpan | None:
@@ -656,6 +658,14 @@ _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Candidate]]] = {
 }
 
 
+#: builders that take nothing from a match starting at or past ``bound(text)``: the scan of their
+#: rule stops there (the lead-subject rule matches at every line start of the text, and its
+#: builder only reads the lead: scanning the rest for line starts cost as much as the builder)
+_SCAN_BOUNDS: dict[Callable[[Document, Rule, Any], list[Candidate]], Callable[[str], int]] = {
+    _b_lead_subject: _lead_end,
+}
+
+
 def _key(v: str) -> str:
     return " ".join(v.replace('"', " ").replace("„", " ").replace("“", " ").replace("”", " ").casefold().split())
 
@@ -669,15 +679,20 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     [('beneficiary', 'Община Якимово'), ('municipality', 'Якимово')]
     """
     rs = _lex().rules
+    text = doc.text
     bens: list[Candidate] = []
     parts: list[Candidate] = []
     for rule in rs.pattern_rules():
         builder = _BUILDERS.get(rule.builder or "")
         if builder is None:
             continue
-        for m in rule.finditer(doc.text):
-            cands = builder(doc, rule, m)
-            (bens if rule.field == "beneficiary" else parts).extend(cands)
+        bound = _SCAN_BOUNDS.get(builder)
+        stop = len(text) if bound is None else bound(text)
+        into = bens if rule.field == "beneficiary" else parts
+        for m in rule.finditer(text):
+            if m.start() >= stop:
+                break
+            into.extend(builder(doc, rule, m))
     bens.sort(key=lambda c: (c[0], c[1]))
     ben_mentions = [c[2] for c in bens]
     partner_keys: set[str] = set()

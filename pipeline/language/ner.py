@@ -60,7 +60,7 @@ from __future__ import annotations
 import csv
 import logging
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +91,7 @@ __all__ = [
     "get_ner",
     "rule_entities",
     "quoted_spans",
+    "recent_quoted_spans",
     "municipality_forms",
     "merge_entities",
     "cue_chunks",
@@ -143,7 +144,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < n else " "
         opening = (prev.isspace() or prev in _QUOTE_OPENERS) and not nxt.isspace()
-        if open_at is not None and "\n" in text[open_at:i]:
+        if open_at is not None and text.find("\n", open_at, i) >= 0:
             open_at = None
         if open_at is None:
             if not nxt.isspace() and nxt not in ",.;:)":
@@ -160,7 +161,67 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=8)
+def recent_quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`quoted_spans` of the last few texts (the entity layer and the organisations
+    extractor both need them: computed once per document instead of twice).
+
+    >>> recent_quoted_spans('ДГ "Дъга"')
+    ((3, 9),)
+    """
+    return tuple(quoted_spans(text))
+
+
 # -- gazetteer -------------------------------------------------------------
+
+
+def factored_alternation(entries: Any, *, ignore_case: bool) -> str:
+    """:func:`~pipeline.rules.lexicon_alternation` of ``entries``, with the entries that share
+    a first character put under one branch, recursively (a trie).
+
+    Why: the regex engine tries an alternation branch by branch; the 329 forms of the
+    gazetteer after a cue cost ~25 us per try (case-insensitive), the trie a few.
+    The matches are the same: branches that start with different characters (case-folded
+    where the alternation is matched case-insensitively) never match at the same place, so
+    their order does not matter, and along the one path the text takes the longer entries are
+    still tried first (an entry that ends at a node is its last branch), as in the
+    longest-first alternation.  ``ignore_case`` must say how the alternation is matched;
+    where a character folds to several, the plain alternation is returned.
+
+    >>> print(factored_alternation(["Бяла", "Бяла Слатина", "Бургас"], ignore_case=False))
+    (?:Б(?:яла(?:\\s+Слатина|)|ургас))
+    """
+    words = sorted({w for w in (list(entries) if isinstance(entries, dict) else [str(e) for e in entries]) if w},
+                   key=lambda w: (-len(w), w))  # lexicon_alternation's order
+    if any(len(ch.casefold()) != 1 or (ch.isspace() and ch != " ") for w in words for ch in w):
+        return lexicon_alternation(entries)
+
+    def key(ch: str) -> str:
+        return ch.casefold() if ignore_case else ch
+
+    def build(rests: list[str]) -> str:
+        groups: dict[str, list[str]] = {}
+        ends = False
+        for r in rests:
+            if r:
+                group = groups.setdefault(key(r[0]), [r])
+                if group[0] is not r:
+                    if r[0] != group[0][0] and not regex.fullmatch(f"(?i){regex.escape(group[0][0])}", r[0], regex.V1):
+                        raise ValueError(r[0])  # folded alike, yet not matched alike
+                    group.append(r)
+            else:
+                ends = True
+        alts = [(r"\s+" if g[0][0] == " " else regex.escape(g[0][0])) + build([r[1:] for r in g])
+                for g in groups.values()]
+        if ends:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    try:
+        out = build(words)
+    except ValueError:
+        return lexicon_alternation(entries)
+    return out if out.startswith("(?:") else f"(?:{out})"
 
 
 @dataclass(frozen=True)
@@ -179,6 +240,10 @@ class _Gazetteer:
     bare_words: tuple[str, ...]
     #: where those words stand in a text (one pass for all of them)
     bare_index: StartWordIndex
+    #: the words every match of ``institution`` / ``plural`` starts with, as written (a few, found with
+    #: ``str.find``: the patterns are tried only there instead of scanning every position)
+    institution_words: tuple[str, ...]
+    plural_words: tuple[str, ...]
 
 
 def municipality_forms() -> dict[str, str]:
@@ -201,13 +266,14 @@ def _gazetteer() -> _Gazetteer:
             forms[row["form"]] = row["value"]
     lex = load_ruleset("entities").lexicons
     ambiguous = frozenset(lex.get("ambiguous_municipality_names") or ())
-    alt = lexicon_alternation(forms)
+    alt = factored_alternation(forms, ignore_case=False)
+    ialt = factored_alternation(forms, ignore_case=True)  # under (?i:...)
     end = r"(?![\p{L}\d])"
-    inst_cue = lexicon_alternation(lex["municipality_cue_institution"])
-    low_cue = lexicon_alternation(lex["municipality_cue_lower"] + lex["town_cue"])
+    inst_cue = factored_alternation(lex["municipality_cue_institution"], ignore_case=False)
+    low_cue = factored_alternation(lex["municipality_cue_lower"] + lex["town_cue"], ignore_case=True)
     plural_cue = lexicon_alternation(lex["municipality_plural_cue"])
     flags = regex.VERSION1
-    cued = regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{alt})){end}", flags)
+    cued = regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{ialt})){end}", flags)
     cue_words = first_words(lex["municipality_cue_lower"] + lex["town_cue"])
     return _Gazetteer(
         forms=forms,
@@ -215,7 +281,7 @@ def _gazetteer() -> _Gazetteer:
         ambiguous=ambiguous,
         institution=regex.compile(
             rf'(?<![\p{{L}}])(?:(?:Столичн(?:а|ата)\s+(?:община|Община|ОБЩИНА))|СТОЛИЧНА\s+ОБЩИНА|'
-            rf'{inst_cue}(?:\s+{inst_cue})?\s*(?P<q>")?\s*(?P<name>(?i:{alt}))(?(q)"|{end}))',
+            rf'{inst_cue}(?:\s+{inst_cue})?\s*(?P<q>")?\s*(?P<name>(?i:{ialt}))(?(q)"|{end}))',
             flags,
         ),
         cued=cued,
@@ -226,7 +292,25 @@ def _gazetteer() -> _Gazetteer:
                        starts=cue_words),
         bare_words=tuple(sorted({f.split(" ")[0] for f in forms})),
         bare_index=StartWordIndex(),
+        institution_words=_lead_words(["Столичн", "СТОЛИЧНА", *lex["municipality_cue_institution"]]),
+        plural_words=_lead_words(lex["municipality_plural_cue"]),
     )
+
+
+def _lead_words(entries: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each entry (a lexicon entry's spaces match any run of spaces)."""
+    return tuple(sorted({str(e).split(" ")[0] for e in entries if str(e).split(" ")[0]}))
+
+
+def _literal_starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Sorted offsets where one of ``words`` occurs in ``text``."""
+    found: set[int] = set()
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            found.add(i)
+            i = text.find(w, i + 1)
+    return sorted(found)
 
 
 def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
@@ -247,11 +331,11 @@ def _name_case_ok(name: str) -> bool:
     return name[:1].isupper()
 
 
-def _gazetteer_entities(text: str, quotes: list[tuple[int, int]]) -> list[Entity]:
+def _gazetteer_entities(text: str, quotes: Sequence[tuple[int, int]]) -> list[Entity]:
     g = _gazetteer()
     out: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    for m in g.institution.finditer(text):
+    for m in finditer_at(g.institution, text, _literal_starts(text, g.institution_words)):
         name = m.group("name")
         if name is not None:
             if not _name_case_ok(name):
@@ -272,7 +356,7 @@ def _gazetteer_entities(text: str, quotes: list[tuple[int, int]]) -> list[Entity
         if value is not None:
             out.append(Entity("LOC", s, e, name, "gazetteer", value))
             taken.append((s, e))
-    for m in g.plural.finditer(text):
+    for m in finditer_at(g.plural, text, _literal_starts(text, g.plural_words)):
         pos = m.end()
         first = True
         while True:
@@ -294,7 +378,7 @@ def _gazetteer_entities(text: str, quotes: list[tuple[int, int]]) -> list[Entity
         if any(qs <= s and e <= qe for qs, qe in quotes):
             continue
         value = _value_of(g, name)
-        if value is not None and _value_of(g, name) not in g.ambiguous:
+        if value is not None and value not in g.ambiguous:
             out.append(Entity("LOC", s, e, name, "gazetteer", value))
     return out
 
@@ -328,11 +412,16 @@ def _patterns() -> tuple[_Pattern, ...]:
             continue  # gazetteer-built entities document themselves here
         pid = raw.get("id", "?")
 
-        def repl(m: Any, pid: str = pid) -> str:
+        # a lexicon under an inline case flag would be matched otherwise than the pattern's flags say
+        fold: bool | None = None if "(?i" in pattern or "(?-i" in pattern else bool(raw.get("ignore_case"))
+
+        def repl(m: Any, pid: str = pid, fold: bool | None = fold) -> str:
             name = m.group(1)
             if name not in lexicons:
                 raise RuleError(f"pattern {pid!r} uses unknown lexicon <<{name}>>", source=str(path))
-            return lexicon_alternation(lexicons[name])
+            if fold is None:
+                return lexicon_alternation(lexicons[name])
+            return factored_alternation(lexicons[name], ignore_case=fold)
 
         expanded = regex.sub(r"<<(\w+)>>", repl, pattern)
         flags = regex.VERSION1 | (regex.IGNORECASE if raw.get("ignore_case") else 0)
@@ -417,8 +506,7 @@ def rule_entities(text: str) -> list[Entity]:
     >>> [(e.label, e.text, e.kb_id) for e in rule_entities("Бенефициент е Община Якимово.")]
     [('ORG', 'Община Якимово', 'Якимово')]
     """
-    quotes = quoted_spans(text)
-    return merge_entities(_gazetteer_entities(text, quotes), _pattern_entities(text))
+    return merge_entities(_gazetteer_entities(text, recent_quoted_spans(text)), _pattern_entities(text))
 
 
 def _rules_backend() -> NerFn:
@@ -538,8 +626,7 @@ def _spacy_backend(model_dir: str | None, *, selective: bool = True) -> NerFn:
         text = doc.text
         chunks = cue_chunks(text, doc.sentences) if selective else [(0, len(text))]
         model = _model_entities(nlp, doc, chunks) if chunks else []
-        quotes = quoted_spans(text)
-        return merge_entities(_gazetteer_entities(text, quotes), _pattern_entities(text), model)
+        return merge_entities(_gazetteer_entities(text, recent_quoted_spans(text)), _pattern_entities(text), model)
 
     return run
 
@@ -552,7 +639,7 @@ def _stanza_backend(model_dir: str | None) -> NerFn:
     def run(doc: Document) -> list[Entity]:
         text = doc.text
         model = [e for e in tagger(doc) if e.label in ("PER", "ORG", "LOC")]
-        return merge_entities(_gazetteer_entities(text, quoted_spans(text)), _pattern_entities(text), model)
+        return merge_entities(_gazetteer_entities(text, recent_quoted_spans(text)), _pattern_entities(text), model)
 
     return run
 
