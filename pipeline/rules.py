@@ -248,6 +248,22 @@ class StartWordIndex:
         self.recent = ((text, automaton, found), *recent[: self.RECENT - 1])
         return found
 
+    def starts(self, text: str, words: tuple[str, ...], pos: int = 0, endpos: int | None = None) -> list[int]:
+        """Sorted offsets where one of ``words`` occurs wholly inside ``text[pos:endpos]`` (what a
+        ``str.find`` loop per word finds)."""
+        where = self.positions(text, words)
+        end = len(text) if endpos is None else endpos
+        found: set[int] = set()
+        for word in words:
+            hits = where.get(word)
+            if hits:
+                if pos == 0 and end == len(text):
+                    found.update(hits)
+                else:
+                    size = len(word)
+                    found.update(i for i in hits if pos <= i and i + size <= end)
+        return sorted(found)
+
     def _rebuild(self, words: tuple[str, ...]) -> Any:
         """An automaton for the words known so far and ``words``; under a lock, so that the set of
         indexed words only grows (two threads adding words at once keep both)."""
@@ -274,18 +290,7 @@ def word_starts(folded: str, words: tuple[str, ...], pos: int = 0, endpos: int |
     >>> word_starts("проектът и проект", ("проект", "и"), 1)
     [9, 11]
     """
-    where = _START_WORDS.positions(folded, words)
-    end = len(folded) if endpos is None else endpos
-    found: set[int] = set()
-    for word in words:
-        hits = where.get(word)
-        if hits:
-            if pos == 0 and end == len(folded):
-                found.update(hits)
-            else:
-                size = len(word)
-                found.update(i for i in hits if pos <= i and i + size <= end)
-    return sorted(found)
+    return _START_WORDS.starts(folded, words, pos, endpos)
 
 
 def matches_at(pattern: Any, text: str, candidates: Sequence[int], pos: int, endpos: int) -> list[Any] | None:

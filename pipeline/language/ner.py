@@ -240,8 +240,8 @@ class _Gazetteer:
     bare_words: tuple[str, ...]
     #: where those words stand in a text (one pass for all of them)
     bare_index: StartWordIndex
-    #: the words every match of ``institution`` / ``plural`` starts with, as written (a few, found with
-    #: ``str.find``: the patterns are tried only there instead of scanning every position)
+    #: the words every match of ``institution`` / ``plural`` starts with, as written (found by
+    #: ``bare_index`` too: the patterns are tried only there instead of at every position)
     institution_words: tuple[str, ...]
     plural_words: tuple[str, ...]
 
@@ -302,23 +302,11 @@ def _lead_words(entries: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({str(e).split(" ")[0] for e in entries if str(e).split(" ")[0]}))
 
 
-def _literal_starts(text: str, words: tuple[str, ...]) -> list[int]:
-    """Sorted offsets where one of ``words`` occurs in ``text``."""
-    found: set[int] = set()
-    for w in words:
-        i = text.find(w)
-        while i >= 0:
-            found.add(i)
-            i = text.find(w, i + 1)
-    return sorted(found)
-
-
 def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
     """``g.bare.finditer(text)``, trying the alternation of all the forms only where the first
     word of some form stands: the alternation scanned at every position cost more than the
     rest of the gazetteer."""
-    at = g.bare_index.positions(text, g.bare_words)
-    return list(finditer_at(g.bare, text, sorted({i for hits in at.values() for i in hits})))
+    return list(finditer_at(g.bare, text, g.bare_index.starts(text, g.bare_words)))
 
 
 def _value_of(g: _Gazetteer, surface: str) -> str | None:
@@ -335,7 +323,7 @@ def _gazetteer_entities(text: str, quotes: Sequence[tuple[int, int]]) -> list[En
     g = _gazetteer()
     out: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    for m in finditer_at(g.institution, text, _literal_starts(text, g.institution_words)):
+    for m in finditer_at(g.institution, text, g.bare_index.starts(text, g.institution_words)):
         name = m.group("name")
         if name is not None:
             if not _name_case_ok(name):
@@ -356,7 +344,7 @@ def _gazetteer_entities(text: str, quotes: Sequence[tuple[int, int]]) -> list[En
         if value is not None:
             out.append(Entity("LOC", s, e, name, "gazetteer", value))
             taken.append((s, e))
-    for m in finditer_at(g.plural, text, _literal_starts(text, g.plural_words)):
+    for m in finditer_at(g.plural, text, g.bare_index.starts(text, g.plural_words)):
         pos = m.end()
         first = True
         while True:
