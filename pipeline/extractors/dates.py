@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +39,8 @@ from ..normalisers.dates import expand_year, iso_date, month_number, resolve_rel
 from ..rules import (
     Rule,
     RuleSet,
+    _group_end,
+    _no_top_level_bar,
     casefolded,
     finditer_at,
     first_words,
@@ -283,6 +285,12 @@ class _Cues:
     programme_periods: frozenset[str]
     year_period_cue: Any
     held: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> words of lexicons every match holds
+    digit_lead: dict[str, str]  # rule id -> "start" / "digit": every match starts a digit run / at a digit
+    #: (order, rule, builder, anchor) of the pattern rules with a builder, in file order
+    plan: tuple[tuple[int, Rule, Callable[[Rule, Any], list[Atom]], str | None], ...]
+    #: cue pattern -> the case-folded first words of its lexicon, one of which starts every match
+    #: (a context without any of them is not searched: :meth:`_Scan.may_hold`)
+    gate: dict[Any, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _words(lex: dict[str, Any], *names: str) -> str:
@@ -305,7 +313,7 @@ def _cues() -> _Cues:
 
     # a label's tail: "Дата на приключване на проекта:", "Начало -", "Срокът за изпълнение на проекта е"
     label_tail = r"(?:[^\d\n:.]{0,40}(?::|\s(?:е|са)(?:\s+до)?)|\s*-)?\s*$"
-    return _Cues(
+    cues = _Cues(
         rules=rs,
         start=c(_words(lx, "start_cues")),
         end=c(_words(lx, "end_cues")),
@@ -337,8 +345,18 @@ def _cues() -> _Cues:
         programme_periods=frozenset(str(p) for p in lx["programme_periods"]),
         year_period_cue=c(_words(lx, "year_period_cues") + r"\s*:?\s*$"),
         held={r.id: _held_words(str(r.pattern), lx) for r in rs.pattern_rules()},
+        digit_lead={r.id: lead for r in rs.pattern_rules() if (lead := _digit_lead(str(r.pattern))) is not None},
+        plan=tuple((order, r, _BUILDERS[r.builder], r.options.get("anchor"))
+                   for order, r in enumerate(rs.pattern_rules()) if r.builder in _BUILDERS),
         relative_keys=tuple(sorted({str(k).casefold().split()[0] for k in lx["relative"]})),
     )
+    gated = {"start": "start_cues", "end": "end_cues", "done": "done_cues", "event": "event_cues",
+             "project": "project_context", "start_label": "start_labels", "end_label": "end_labels",
+             "event_label": "event_labels", "start_label_bare": "start_labels_bare",
+             "end_label_bare": "end_labels_bare", "call": "call_context", "deadline_label": "deadline_labels",
+             "deadline": "deadline_cues"}
+    gate = {getattr(cues, attr): words for attr, name in gated.items() if (words := first_words(lx[name])) is not None}
+    return replace(cues, gate=gate)
 
 
 # -- the extractor ------------------------------------------------------------------------
@@ -369,7 +387,19 @@ class _Scan:
         #: None when case folding moves offsets: rules are then scanned the usual way
         self.folded = casefolded(text)
         self.runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+        self.run_starts = [s for s, _ in self.runs]
         self._words: dict[tuple[str, ...], list[int]] = {}
+
+    def may_hold(self, pattern: Any, lo: int, hi: int, cues: _Cues) -> bool:
+        """False when a cue ``pattern`` (one of ``cues.gate``) cannot match in ``text[lo:hi]``, nor in
+        that stretch cut out: none of its lexicon's first words starts there."""
+        words = cues.gate.get(pattern)
+        if words is None or self.folded is None:
+            return True
+        # `in` on the slice, not the text's word index: these words would add to the index of
+        # every document, for a few short stretches of a few of them
+        stretch = self.folded[lo:hi]
+        return any(w in stretch for w in words)
 
     def word_starts(self, words: tuple[str, ...]) -> list[int]:
         """Sorted offsets of every occurrence of ``words`` in the folded text (rules share month words)."""
@@ -414,18 +444,65 @@ def _windows(scan: _Scan, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
 
 def _rule_matches(rule: Rule, scan: _Scan, ws: int, we: int, cues: _Cues) -> Any:
     """``rule.finditer(text, ws, we)``, tried only where a match can start and only in a
-    window that holds a word every match holds (see :func:`_held_words`)."""
+    window that holds a word every match holds (see :func:`_held_words`): at the starts of
+    the digit runs for a rule whose matches start one (:func:`_digit_lead`), at the first
+    words of its lexicon for a rule that begins with one."""
     text = scan.text
+    if scan.folded is not None:
+        for words in cues.held.get(rule.id, ()):
+            starts = scan.word_starts(words)
+            i = bisect_left(starts, ws)
+            if i == len(starts) or starts[i] >= we:
+                return ()
+    # a rule that starts at any digit ("digit") is scanned: trying every digit cost more
+    if cues.digit_lead.get(rule.id) == "start" and rule.lead_run is None and rule.applies_to(text):
+        return finditer_at(rule.compiled, text, scan.run_starts, ws, we)
     if scan.folded is None:
         return rule.finditer(text, ws, we)
-    for words in cues.held.get(rule.id, ()):
-        starts = scan.word_starts(words)
-        i = bisect_left(starts, ws)
-        if i == len(starts) or starts[i] >= we:
-            return ()
     if rule.starts is not None and rule.lead_chars is None and rule.lead_run is None and rule.applies_to(text):
         return finditer_at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
     return rule.finditer(text, ws, we)
+
+
+#: the group every match of a digit-led rule begins with: one or more digits, or a 19xx/20xx year
+_DIGIT_GROUP = regex.compile(r"\(\?P<\w+>(?:\\d(?:\{[1-9]\d*(?:,\d*)?\}|\+)?|\(\?:19\|20\)\\d\\d)\)")
+#: a look-behind that keeps a word character (so a digit) out of the place before the match
+_NO_WORD_BEHIND = regex.compile(r"\(\?<!\[\\w(?:[^\]\\]|\\.)*\]\)")
+
+
+def _digit_lead(pattern: str) -> str | None:
+    """``"start"`` when every match of ``pattern`` starts a run of digits, ``"digit"`` when it
+    starts at a digit, None when the pattern does not say (which only costs speed).
+
+    Read as written: zero-width assertions (``\\m``, ``\\b``, look-behinds), then a group of
+    digits, not optional, in a pattern with no ``|`` outside groups.  The match starts a run
+    when a word start or a look-behind of one class holding ``\\w`` keeps a digit out of the
+    place before it.
+
+    >>> _digit_lead(r"\\m(?<![.,])(?P<d>\\d{1,2})\\.x"), _digit_lead(r"(?<=/)(?P<d>\\d{1,2})\\.x")
+    ('start', 'digit')
+    >>> _digit_lead(r"(?P<d>\\d{1,2})?x"), _digit_lead(r"(?P<d>\\d)x|y"), _digit_lead(r"(?<![\\w]/)(?P<d>\\d)")
+    (None, None, 'digit')
+    """
+    p = pattern.strip()
+    if "(?x" in p or "(?#" in p or not _no_top_level_bar(p):
+        return None
+    i, run_start = 0, False
+    while True:
+        if p.startswith(("\\m", "\\b"), i):
+            i, run_start = i + 2, True
+        elif p.startswith(("(?<!", "(?<="), i):
+            j = _group_end(p, i)
+            if j is None:
+                return None
+            run_start = run_start or _NO_WORD_BEHIND.fullmatch(p, i, j) is not None
+            i = j
+        else:
+            break
+    m = _DIGIT_GROUP.match(p, i)
+    if m is None or p[m.end():m.end() + 1] in ("?", "*", "{"):
+        return None
+    return "start" if run_start else "digit"
 
 
 def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
@@ -440,23 +517,15 @@ def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...]
     return tuple(out)
 
 
-def _atoms(text: str, cues: _Cues) -> list[Atom]:
+def _atoms(scan: _Scan, cues: _Cues) -> list[Atom]:
     found: list[tuple[int, int, int, Atom]] = []
-    scan = _Scan(text)
+    text = scan.text
     windows = _windows(scan, cues)
-    seen: set[tuple[str, int, int]] = set()
-    for order, rule in enumerate(cues.rules.pattern_rules()):
-        builder = _BUILDERS.get(rule.builder or "")
-        if builder is None:
-            continue
-        anchor = rule.options.get("anchor")
-        spans = windows[anchor] if anchor else [(0, len(text))]
-        for ws, we in spans:
+    whole = [(0, len(text))]
+    # the windows of one anchor are disjoint: a match is found once
+    for order, rule, builder, anchor in cues.plan:
+        for ws, we in windows[anchor] if anchor else whole:
             for m in _rule_matches(rule, scan, ws, we, cues):
-                key = (rule.id, m.start(), m.end())
-                if key in seen:
-                    continue
-                seen.add(key)
                 for a in builder(rule, m):
                     found.append((a.start, -(a.end - a.start), order, a))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
@@ -555,16 +624,19 @@ def _sentence(text: str, start: int, end: int, cues: _Cues) -> str:
         text, end, len(text), cues, _SENTENCE_FWD)
 
 
-def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
-    """The kind of the cue closest to the date: adjacent on the left, else right, else left."""
+def _nearest_cue(left: str, right: str, cues: _Cues, scan: _Scan, start: int, end: int) -> str | None:
+    """The kind of the cue closest to the date: adjacent on the left, else right, else left.
+
+    ``left`` ends at ``start`` and ``right`` starts at ``end`` in the text."""
     best_left: tuple[int, str] | None = None
     best_right: tuple[int, str] | None = None
     for kind, pat in (("start", cues.start), ("end", cues.end), ("done", cues.done), ("event", cues.event)):
-        for m in pat.finditer(left):
-            d = len(left) - m.end()
-            if best_left is None or d < best_left[0]:
-                best_left = (d, kind)
-        m2 = pat.search(right)
+        if scan.may_hold(pat, start - len(left), start, cues):
+            for m in pat.finditer(left):
+                d = len(left) - m.end()
+                if best_left is None or d < best_left[0]:
+                    best_left = (d, kind)
+        m2 = pat.search(right) if scan.may_hold(pat, end, end + len(right), cues) else None
         if m2 is not None and (best_right is None or m2.start() < best_right[0]):
             best_right = (m2.start(), kind)
     if best_left is not None and best_left[0] <= _ADJACENT:
@@ -576,31 +648,41 @@ def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
     return None
 
 
-def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues: _Cues) -> tuple[str, int | None]:
+def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues: _Cues,
+          scan: _Scan) -> tuple[str, int | None]:
     """Role of a date at ``[start, end)`` and its rank as a period candidate (None: not one)."""
     left = _window_left(text, start, max(prev_end, 0), cues)
     right = _window_right(text, end, next_start, cues)
+    lo = start - len(left)
+
+    def in_left(pat: Any) -> Any:
+        """``pat.search(left)``, not tried where none of its words occurs."""
+        return pat.search(left) if scan.may_hold(pat, lo, start, cues) else None
+
     if cues.contract.search(left) or cues.since.match(right):
         return "event", None  # a contract's date; `от 2003 г. насам` tells how long, not when the project starts
-    if cues.start_label.search(left):
+    if in_left(cues.start_label):
         return "start", 1
-    end_label = cues.end_label.search(left)
-    deadline = cues.deadline_label.search(left) or cues.deadline.search(left)
+    end_label = in_left(cues.end_label)
+    deadline = in_left(cues.deadline_label) or in_left(cues.deadline)
     if end_label and not (deadline and deadline.start() > end_label.start()):
         return "end", 1  # "Крайният срок за изпълнение е ..." but not "Край на срока за подаване: ..."
-    if cues.event_label.search(left):
+    if in_left(cues.event_label):
         return "event", None
-    if not deadline and not cues.call.search(text, max(0, start - _CALL_BACK), start):
-        if cues.start_label_bare.search(left):
+    call_lo = max(0, start - _CALL_BACK)
+    if not deadline and not (scan.may_hold(cues.call, call_lo, start, cues) and cues.call.search(text, call_lo, start)):
+        if in_left(cues.start_label_bare):
             return "start", 1
-        if cues.end_label_bare.search(left):
+        if in_left(cues.end_label_bare):
             return "end", 1
     if deadline:
         return "other", None
     pm = cues.prep.search(left)
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
-    cue = _nearest_cue(left, right, cues)
-    near_project = bool(cues.project.search(left) or cues.project.search(right[:_RIGHT]))
+    cue = _nearest_cue(left, right, cues, scan, start, end)
+    near = right[:_RIGHT]
+    near_project = bool(in_left(cues.project) or (scan.may_hold(cues.project, end, end + len(near), cues)
+                                                   and cues.project.search(near)))
     sentence = _LazySentence(text, start, end, cues)
     if prep in ("до", "до края на"):
         if near_project or (cue in ("end", "done") and sentence.in_project(near_project)):
@@ -659,7 +741,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     """
     cues = _cues()
     text = doc.text
-    atoms = _blocked(doc, _atoms(text, cues), found)
+    scan = _Scan(text)
+    atoms = _blocked(doc, _atoms(scan, cues), found)
     by_line: dict[int, list[Atom]] = {}
     for a in atoms:
         by_line.setdefault(_line(text, a.start)[0], []).append(a)
@@ -710,8 +793,9 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
                 and cues.connector.match(text[a.end:nxt.atom.start]) and it.values[0] < nxt.values[0]):
             after = items[i + 2].atom.start if i + 2 < len(items) else len(text)
             left = _window_left(text, a.start, prev_end, cues)
-            role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues)
-            period = bool(cues.period.search(left)) or bool(cues.start_label.search(left))
+            role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues, scan)
+            period = bool(cues.period.search(left)) or bool(
+                scan.may_hold(cues.start_label, a.start - len(left), a.start, cues) and cues.start_label.search(left))
             if period or role in ("start", "end"):
                 it.role, nxt.role = "start", "end"
                 several = cues.several.search(_sentence(text, a.start, nxt.atom.end, cues))
@@ -721,7 +805,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             i += 2
             continue
         after = nxt.atom.start if nxt is not None else len(text)
-        it.role, it.scalar_rank = _role(text, a.start, a.end, prev_end, after, cues)
+        it.role, it.scalar_rank = _role(text, a.start, a.end, prev_end, after, cues, scan)
         i += 1
 
     out: list[Mention] = []
