@@ -39,8 +39,6 @@ from ..normalisers.dates import expand_year, iso_date, month_number, resolve_rel
 from ..rules import (
     Rule,
     RuleSet,
-    _group_end,
-    _no_top_level_bar,
     casefolded,
     finditer_at,
     first_words,
@@ -285,7 +283,6 @@ class _Cues:
     programme_periods: frozenset[str]
     year_period_cue: Any
     held: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> words of lexicons every match holds
-    digit_lead: dict[str, str]  # rule id -> "start" / "digit": every match starts a digit run / at a digit
     #: (order, rule, builder, anchor) of the pattern rules with a builder, in file order
     plan: tuple[tuple[int, Rule, Callable[[Rule, Any], list[Atom]], str | None], ...]
     #: cue pattern -> the case-folded first words of its lexicon, one of which starts every match
@@ -345,7 +342,6 @@ def _cues() -> _Cues:
         programme_periods=frozenset(str(p) for p in lx["programme_periods"]),
         year_period_cue=c(_words(lx, "year_period_cues") + r"\s*:?\s*$"),
         held={r.id: _held_words(str(r.pattern), lx) for r in rs.pattern_rules()},
-        digit_lead={r.id: lead for r in rs.pattern_rules() if (lead := _digit_lead(str(r.pattern))) is not None},
         plan=tuple((order, r, _BUILDERS[r.builder], r.options.get("anchor"))
                    for order, r in enumerate(rs.pattern_rules()) if r.builder in _BUILDERS),
         relative_keys=tuple(sorted({str(k).casefold().split()[0] for k in lx["relative"]})),
@@ -387,7 +383,6 @@ class _Scan:
         #: None when case folding moves offsets: rules are then scanned the usual way
         self.folded = casefolded(text)
         self.runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
-        self.run_starts = [s for s, _ in self.runs]
         self._words: dict[tuple[str, ...], list[int]] = {}
 
     def may_hold(self, pattern: Any, lo: int, hi: int, cues: _Cues) -> bool:
@@ -444,65 +439,18 @@ def _windows(scan: _Scan, cues: _Cues) -> dict[str, list[tuple[int, int]]]:
 
 def _rule_matches(rule: Rule, scan: _Scan, ws: int, we: int, cues: _Cues) -> Any:
     """``rule.finditer(text, ws, we)``, tried only where a match can start and only in a
-    window that holds a word every match holds (see :func:`_held_words`): at the starts of
-    the digit runs for a rule whose matches start one (:func:`_digit_lead`), at the first
-    words of its lexicon for a rule that begins with one."""
+    window that holds a word every match holds (see :func:`_held_words`)."""
     text = scan.text
-    if scan.folded is not None:
-        for words in cues.held.get(rule.id, ()):
-            starts = scan.word_starts(words)
-            i = bisect_left(starts, ws)
-            if i == len(starts) or starts[i] >= we:
-                return ()
-    # a rule that starts at any digit ("digit") is scanned: trying every digit cost more
-    if cues.digit_lead.get(rule.id) == "start" and rule.lead_run is None and rule.applies_to(text):
-        return finditer_at(rule.compiled, text, scan.run_starts, ws, we)
     if scan.folded is None:
         return rule.finditer(text, ws, we)
+    for words in cues.held.get(rule.id, ()):
+        starts = scan.word_starts(words)
+        i = bisect_left(starts, ws)
+        if i == len(starts) or starts[i] >= we:
+            return ()
     if rule.starts is not None and rule.lead_chars is None and rule.lead_run is None and rule.applies_to(text):
         return finditer_at(rule.compiled, text, scan.word_starts(rule.starts), ws, we)
     return rule.finditer(text, ws, we)
-
-
-#: the group every match of a digit-led rule begins with: one or more digits, or a 19xx/20xx year
-_DIGIT_GROUP = regex.compile(r"\(\?P<\w+>(?:\\d(?:\{[1-9]\d*(?:,\d*)?\}|\+)?|\(\?:19\|20\)\\d\\d)\)")
-#: a look-behind that keeps a word character (so a digit) out of the place before the match
-_NO_WORD_BEHIND = regex.compile(r"\(\?<!\[\\w(?:[^\]\\]|\\.)*\]\)")
-
-
-def _digit_lead(pattern: str) -> str | None:
-    """``"start"`` when every match of ``pattern`` starts a run of digits, ``"digit"`` when it
-    starts at a digit, None when the pattern does not say (which only costs speed).
-
-    Read as written: zero-width assertions (``\\m``, ``\\b``, look-behinds), then a group of
-    digits, not optional, in a pattern with no ``|`` outside groups.  The match starts a run
-    when a word start or a look-behind of one class holding ``\\w`` keeps a digit out of the
-    place before it.
-
-    >>> _digit_lead(r"\\m(?<![.,])(?P<d>\\d{1,2})\\.x"), _digit_lead(r"(?<=/)(?P<d>\\d{1,2})\\.x")
-    ('start', 'digit')
-    >>> _digit_lead(r"(?P<d>\\d{1,2})?x"), _digit_lead(r"(?P<d>\\d)x|y"), _digit_lead(r"(?<![\\w]/)(?P<d>\\d)")
-    (None, None, 'digit')
-    """
-    p = pattern.strip()
-    if "(?x" in p or "(?#" in p or not _no_top_level_bar(p):
-        return None
-    i, run_start = 0, False
-    while True:
-        if p.startswith(("\\m", "\\b"), i):
-            i, run_start = i + 2, True
-        elif p.startswith(("(?<!", "(?<="), i):
-            j = _group_end(p, i)
-            if j is None:
-                return None
-            run_start = run_start or _NO_WORD_BEHIND.fullmatch(p, i, j) is not None
-            i = j
-        else:
-            break
-    m = _DIGIT_GROUP.match(p, i)
-    if m is None or p[m.end():m.end() + 1] in ("?", "*", "{"):
-        return None
-    return "start" if run_start else "digit"
 
 
 def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
