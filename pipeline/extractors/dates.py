@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -283,6 +283,11 @@ class _Cues:
     programme_periods: frozenset[str]
     year_period_cue: Any
     held: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> words of lexicons every match holds
+    #: (order, rule, builder, anchor) of the pattern rules with a builder, in file order
+    plan: tuple[tuple[int, Rule, Callable[[Rule, Any], list[Atom]], str | None], ...]
+    #: cue pattern -> the case-folded first words of its lexicon, one of which starts every match
+    #: (a context without any of them is not searched: :meth:`_Scan.may_hold`)
+    gate: dict[Any, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _words(lex: dict[str, Any], *names: str) -> str:
@@ -305,7 +310,7 @@ def _cues() -> _Cues:
 
     # a label's tail: "Дата на приключване на проекта:", "Начало -", "Срокът за изпълнение на проекта е"
     label_tail = r"(?:[^\d\n:.]{0,40}(?::|\s(?:е|са)(?:\s+до)?)|\s*-)?\s*$"
-    return _Cues(
+    cues = _Cues(
         rules=rs,
         start=c(_words(lx, "start_cues")),
         end=c(_words(lx, "end_cues")),
@@ -337,8 +342,17 @@ def _cues() -> _Cues:
         programme_periods=frozenset(str(p) for p in lx["programme_periods"]),
         year_period_cue=c(_words(lx, "year_period_cues") + r"\s*:?\s*$"),
         held={r.id: _held_words(str(r.pattern), lx) for r in rs.pattern_rules()},
+        plan=tuple((order, r, _BUILDERS[r.builder], r.options.get("anchor"))
+                   for order, r in enumerate(rs.pattern_rules()) if r.builder in _BUILDERS),
         relative_keys=tuple(sorted({str(k).casefold().split()[0] for k in lx["relative"]})),
     )
+    gated = {"start": "start_cues", "end": "end_cues", "done": "done_cues", "event": "event_cues",
+             "project": "project_context", "start_label": "start_labels", "end_label": "end_labels",
+             "event_label": "event_labels", "start_label_bare": "start_labels_bare",
+             "end_label_bare": "end_labels_bare", "call": "call_context", "deadline_label": "deadline_labels",
+             "deadline": "deadline_cues"}
+    gate = {getattr(cues, attr): words for attr, name in gated.items() if (words := first_words(lx[name])) is not None}
+    return replace(cues, gate=gate)
 
 
 # -- the extractor ------------------------------------------------------------------------
@@ -370,6 +384,17 @@ class _Scan:
         self.folded = casefolded(text)
         self.runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
         self._words: dict[tuple[str, ...], list[int]] = {}
+
+    def may_hold(self, pattern: Any, lo: int, hi: int, cues: _Cues) -> bool:
+        """False when a cue ``pattern`` (one of ``cues.gate``) cannot match in ``text[lo:hi]``, nor in
+        that stretch cut out: none of its lexicon's first words starts there."""
+        words = cues.gate.get(pattern)
+        if words is None or self.folded is None:
+            return True
+        # `in` on the slice, not the text's word index: these words would add to the index of
+        # every document, for a few short stretches of a few of them
+        stretch = self.folded[lo:hi]
+        return any(w in stretch for w in words)
 
     def word_starts(self, words: tuple[str, ...]) -> list[int]:
         """Sorted offsets of every occurrence of ``words`` in the folded text (rules share month words)."""
@@ -440,23 +465,15 @@ def _held_words(pattern: str, lexicons: dict[str, Any]) -> tuple[tuple[str, ...]
     return tuple(out)
 
 
-def _atoms(text: str, cues: _Cues) -> list[Atom]:
+def _atoms(scan: _Scan, cues: _Cues) -> list[Atom]:
     found: list[tuple[int, int, int, Atom]] = []
-    scan = _Scan(text)
+    text = scan.text
     windows = _windows(scan, cues)
-    seen: set[tuple[str, int, int]] = set()
-    for order, rule in enumerate(cues.rules.pattern_rules()):
-        builder = _BUILDERS.get(rule.builder or "")
-        if builder is None:
-            continue
-        anchor = rule.options.get("anchor")
-        spans = windows[anchor] if anchor else [(0, len(text))]
-        for ws, we in spans:
+    whole = [(0, len(text))]
+    # the windows of one anchor are disjoint: a match is found once
+    for order, rule, builder, anchor in cues.plan:
+        for ws, we in windows[anchor] if anchor else whole:
             for m in _rule_matches(rule, scan, ws, we, cues):
-                key = (rule.id, m.start(), m.end())
-                if key in seen:
-                    continue
-                seen.add(key)
                 for a in builder(rule, m):
                     found.append((a.start, -(a.end - a.start), order, a))
     found.sort(key=lambda t: (t[0], t[1], t[2]))
@@ -555,16 +572,19 @@ def _sentence(text: str, start: int, end: int, cues: _Cues) -> str:
         text, end, len(text), cues, _SENTENCE_FWD)
 
 
-def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
-    """The kind of the cue closest to the date: adjacent on the left, else right, else left."""
+def _nearest_cue(left: str, right: str, cues: _Cues, scan: _Scan, start: int, end: int) -> str | None:
+    """The kind of the cue closest to the date: adjacent on the left, else right, else left.
+
+    ``left`` ends at ``start`` and ``right`` starts at ``end`` in the text."""
     best_left: tuple[int, str] | None = None
     best_right: tuple[int, str] | None = None
     for kind, pat in (("start", cues.start), ("end", cues.end), ("done", cues.done), ("event", cues.event)):
-        for m in pat.finditer(left):
-            d = len(left) - m.end()
-            if best_left is None or d < best_left[0]:
-                best_left = (d, kind)
-        m2 = pat.search(right)
+        if scan.may_hold(pat, start - len(left), start, cues):
+            for m in pat.finditer(left):
+                d = len(left) - m.end()
+                if best_left is None or d < best_left[0]:
+                    best_left = (d, kind)
+        m2 = pat.search(right) if scan.may_hold(pat, end, end + len(right), cues) else None
         if m2 is not None and (best_right is None or m2.start() < best_right[0]):
             best_right = (m2.start(), kind)
     if best_left is not None and best_left[0] <= _ADJACENT:
@@ -576,31 +596,41 @@ def _nearest_cue(left: str, right: str, cues: _Cues) -> str | None:
     return None
 
 
-def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues: _Cues) -> tuple[str, int | None]:
+def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues: _Cues,
+          scan: _Scan) -> tuple[str, int | None]:
     """Role of a date at ``[start, end)`` and its rank as a period candidate (None: not one)."""
     left = _window_left(text, start, max(prev_end, 0), cues)
     right = _window_right(text, end, next_start, cues)
+    lo = start - len(left)
+
+    def in_left(pat: Any) -> Any:
+        """``pat.search(left)``, not tried where none of its words occurs."""
+        return pat.search(left) if scan.may_hold(pat, lo, start, cues) else None
+
     if cues.contract.search(left) or cues.since.match(right):
         return "event", None  # a contract's date; `от 2003 г. насам` tells how long, not when the project starts
-    if cues.start_label.search(left):
+    if in_left(cues.start_label):
         return "start", 1
-    end_label = cues.end_label.search(left)
-    deadline = cues.deadline_label.search(left) or cues.deadline.search(left)
+    end_label = in_left(cues.end_label)
+    deadline = in_left(cues.deadline_label) or in_left(cues.deadline)
     if end_label and not (deadline and deadline.start() > end_label.start()):
         return "end", 1  # "Крайният срок за изпълнение е ..." but not "Край на срока за подаване: ..."
-    if cues.event_label.search(left):
+    if in_left(cues.event_label):
         return "event", None
-    if not deadline and not cues.call.search(text, max(0, start - _CALL_BACK), start):
-        if cues.start_label_bare.search(left):
+    call_lo = max(0, start - _CALL_BACK)
+    if not deadline and not (scan.may_hold(cues.call, call_lo, start, cues) and cues.call.search(text, call_lo, start)):
+        if in_left(cues.start_label_bare):
             return "start", 1
-        if cues.end_label_bare.search(left):
+        if in_left(cues.end_label_bare):
             return "end", 1
     if deadline:
         return "other", None
     pm = cues.prep.search(left)
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
-    cue = _nearest_cue(left, right, cues)
-    near_project = bool(cues.project.search(left) or cues.project.search(right[:_RIGHT]))
+    cue = _nearest_cue(left, right, cues, scan, start, end)
+    near = right[:_RIGHT]
+    near_project = bool(in_left(cues.project) or (scan.may_hold(cues.project, end, end + len(near), cues)
+                                                   and cues.project.search(near)))
     sentence = _LazySentence(text, start, end, cues)
     if prep in ("до", "до края на"):
         if near_project or (cue in ("end", "done") and sentence.in_project(near_project)):
@@ -659,7 +689,8 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     """
     cues = _cues()
     text = doc.text
-    atoms = _blocked(doc, _atoms(text, cues), found)
+    scan = _Scan(text)
+    atoms = _blocked(doc, _atoms(scan, cues), found)
     by_line: dict[int, list[Atom]] = {}
     for a in atoms:
         by_line.setdefault(_line(text, a.start)[0], []).append(a)
@@ -710,8 +741,9 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
                 and cues.connector.match(text[a.end:nxt.atom.start]) and it.values[0] < nxt.values[0]):
             after = items[i + 2].atom.start if i + 2 < len(items) else len(text)
             left = _window_left(text, a.start, prev_end, cues)
-            role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues)
-            period = bool(cues.period.search(left)) or bool(cues.start_label.search(left))
+            role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues, scan)
+            period = bool(cues.period.search(left)) or bool(
+                scan.may_hold(cues.start_label, a.start - len(left), a.start, cues) and cues.start_label.search(left))
             if period or role in ("start", "end"):
                 it.role, nxt.role = "start", "end"
                 several = cues.several.search(_sentence(text, a.start, nxt.atom.end, cues))
@@ -721,7 +753,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             i += 2
             continue
         after = nxt.atom.start if nxt is not None else len(text)
-        it.role, it.scalar_rank = _role(text, a.start, a.end, prev_end, after, cues)
+        it.role, it.scalar_rank = _role(text, a.start, a.end, prev_end, after, cues, scan)
         i += 1
 
     out: list[Mention] = []

@@ -110,6 +110,9 @@ class _Grammar:
     bare_line_end: Any             # a line ending in a bare figure: "Зелен регион (63,454,564)"
     after: dict[str, Any]          # share cues that count only right after the amount
     after_link: Any                # what may stand between an amount and a share cue after it
+    #: pattern -> case-folded first words of its lexicon, one of which starts every match (role,
+    #: adjacent and neutral cues: a clause without any of them is not scanned, see :class:`_Cues`)
+    cue_words: dict[Any, tuple[str, ...]]
 
 
 def _lower_alternation(entries: Any) -> str:
@@ -170,6 +173,13 @@ def _grammar() -> _Grammar:
 
     cues = {role: cue(f"role_{role}") for role in ROLE_LEXICONS}
     adjacent = {role: cue(f"role_{role}_adjacent") for role in ADJACENT_LEXICONS}
+    neutral = cue("role_none")
+    cue_words = {
+        pat: words
+        for pat, name in (*((cues[r], f"role_{r}") for r in ROLE_LEXICONS),
+                          *((adjacent[r], f"role_{r}_adjacent") for r in ADJACENT_LEXICONS), (neutral, "role_none"))
+        if (words := first_words(lex[name])) is not None
+    }
     approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in QUALIFIER_KINDS)
     approx_end = regex.compile(rf"(?<!\w)(?:{approx_alt})\s*\Z", _FLAGS)
     seps = "|".join(
@@ -209,7 +219,8 @@ def _grammar() -> _Grammar:
         lead_words={"currency_prefix": _first_words_of(lex["currency_prefix"], str.casefold),
                     "number_words": _first_words_of(_word_values(), str.casefold)},
         plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
-        neutral=cue("role_none"),
+        neutral=neutral,
+        cue_words=cue_words,
         bare_line_end=regex.compile(
             rf"(?m)(?P<open>\(|[-:]\s)\s*(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*\)?\s*[.;,]?[ \t]*$", _FLAGS
         ),
@@ -594,6 +605,9 @@ class _Cues:
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self.text, self.lo, self.hi = text, lo, hi
+        folded = casefolded(text)
+        #: the stretch case-folded (None when folding moves offsets: every lexicon is then scanned)
+        self.folded = folded[lo:hi] if folded is not None else None
         self._cues: dict[str, list[tuple[int, int]]] = {}
         self._adjacent: dict[str, list[tuple[int, int]]] = {}
         self._blocked: list[tuple[int, int]] | None = None
@@ -604,13 +618,23 @@ class _Cues:
         if found is None:
             g = _grammar()
             if self._blocked is None:
-                self._blocked = [m.span() for m in g.neutral.finditer(self.text, self.lo, self.hi)]
+                self._blocked = [m.span() for m in self._finditer(g.neutral)]
             blocked = self._blocked
-            found = self._cues[role] = [
-                m.span() for m in g.cues[role].finditer(self.text, self.lo, self.hi)
-                if not any(s < m.end() and m.start() < e for s, e in blocked)
-            ]
+            spans = [m.span() for m in self._finditer(g.cues[role])]
+            found = self._cues[role] = (
+                [(s, e) for s, e in spans if not any(bs < e and s < be for bs, be in blocked)] if blocked else spans
+            )
         return found
+
+    def _finditer(self, pattern: Any) -> Any:
+        """``pattern.finditer`` over the stretch; not tried when none of its lexicon's first words
+        occurs in the stretch case-folded (most clauses lack most cues, and the case-insensitive
+        alternations scanned at every position were most of the cost of the context)."""
+        words = _grammar().cue_words.get(pattern)
+        stretch = self.folded
+        if words is not None and stretch is not None and not any(w in stretch for w in words):
+            return ()
+        return pattern.finditer(self.text, self.lo, self.hi)
 
     def adjacent(self, role: str) -> list[tuple[int, int]]:
         """Spans of the role's adjacent cues with nothing but a qualifier between them and ``hi``."""
@@ -618,7 +642,7 @@ class _Cues:
         if found is None:
             g = _grammar()
             found = self._adjacent[role] = [
-                m.span() for m in g.adjacent[role].finditer(self.text, self.lo, self.hi)
+                m.span() for m in self._finditer(g.adjacent[role])
                 if g.only_qualifier.fullmatch(self.text, m.end(), self.hi)
             ]
         return found
