@@ -22,7 +22,7 @@ from pipeline.language.ner import (
     quoted_spans,
     rule_entities,
 )
-from pipeline.rules import RULES_DIR
+from pipeline.rules import RULES_DIR, factored_alternation
 
 ROOT = Path(__file__).resolve().parent.parent
 PATTERNS = yaml.safe_load((RULES_DIR / "entities.yaml").read_text(encoding="utf-8"))["patterns"]
@@ -163,7 +163,7 @@ def test_factored_alternation_matches_like_the_plain_one() -> None:
         for ignore_case in (False, True):
             flags = regex.V1 | (regex.I if ignore_case else 0)
             old = regex.compile(rf"{lexicon_alternation(entries)}(?![\p{{L}}])", flags)
-            new = regex.compile(rf"{N.factored_alternation(entries, ignore_case=ignore_case)}(?![\p{{L}}])", flags)
+            new = regex.compile(rf"{factored_alternation(entries, ignore_case=ignore_case)}(?![\p{{L}}])", flags)
             for p in probes:
                 text = f"x {p}, и {p}-{p}"
                 for i in range(len(text)):

@@ -25,8 +25,8 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..language.ner import Entity, factored_alternation, recent_quoted_spans
-from ..rules import Rule, RuleSet, load_ruleset
+from ..language.ner import Entity, recent_quoted_spans
+from ..rules import Rule, RuleSet, factored_alternation, load_ruleset
 from ..schema import Mention
 from .codes import is_call, is_several
 

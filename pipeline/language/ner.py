@@ -74,6 +74,7 @@ from ..rules import (
     RULES_DIR,
     Rule,
     StartWordIndex,
+    factored_alternation,
     finditer_at,
     first_words,
     lexicon_alternation,
@@ -173,55 +174,6 @@ def recent_quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 # -- gazetteer -------------------------------------------------------------
-
-
-def factored_alternation(entries: Any, *, ignore_case: bool) -> str:
-    """:func:`~pipeline.rules.lexicon_alternation` of ``entries``, with the entries that share
-    a first character put under one branch, recursively (a trie).
-
-    Why: the regex engine tries an alternation branch by branch; the 329 forms of the
-    gazetteer after a cue cost ~25 us per try (case-insensitive), the trie a few.
-    The matches are the same: branches that start with different characters (case-folded
-    where the alternation is matched case-insensitively) never match at the same place, so
-    their order does not matter, and along the one path the text takes the longer entries are
-    still tried first (an entry that ends at a node is its last branch), as in the
-    longest-first alternation.  ``ignore_case`` must say how the alternation is matched;
-    where a character folds to several, the plain alternation is returned.
-
-    >>> print(factored_alternation(["Бяла", "Бяла Слатина", "Бургас"], ignore_case=False))
-    (?:Б(?:яла(?:\\s+Слатина|)|ургас))
-    """
-    words = sorted({w for w in (list(entries) if isinstance(entries, dict) else [str(e) for e in entries]) if w},
-                   key=lambda w: (-len(w), w))  # lexicon_alternation's order
-    if any(len(ch.casefold()) != 1 or (ch.isspace() and ch != " ") for w in words for ch in w):
-        return lexicon_alternation(entries)
-
-    def key(ch: str) -> str:
-        return ch.casefold() if ignore_case else ch
-
-    def build(rests: list[str]) -> str:
-        groups: dict[str, list[str]] = {}
-        ends = False
-        for r in rests:
-            if r:
-                group = groups.setdefault(key(r[0]), [r])
-                if group[0] is not r:
-                    if r[0] != group[0][0] and not regex.fullmatch(f"(?i){regex.escape(group[0][0])}", r[0], regex.V1):
-                        raise ValueError(r[0])  # folded alike, yet not matched alike
-                    group.append(r)
-            else:
-                ends = True
-        alts = [(r"\s+" if g[0][0] == " " else regex.escape(g[0][0])) + build([r[1:] for r in g])
-                for g in groups.values()]
-        if ends:
-            alts.append("")
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    try:
-        out = build(words)
-    except ValueError:
-        return lexicon_alternation(entries)
-    return out if out.startswith("(?:") else f"(?:{out})"
 
 
 @dataclass(frozen=True)
