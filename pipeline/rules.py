@@ -564,14 +564,60 @@ def factored_alternation(entries: Any, *, ignore_case: bool) -> str:
     return out if out.startswith("(?:") else f"(?:{out})"
 
 
-def _expand(pattern: str, lexicons: dict[str, Any], source: str, rule_id: str) -> str:
+def _expand(pattern: str, lexicons: dict[str, Any], source: str, rule_id: str, *, ignore_case: bool) -> str:
+    """The pattern with each ``<<lexicon>>`` replaced by its alternation: as a trie
+    (:func:`factored_alternation`, fewer branches tried per position) where the pattern's case
+    is the rule's throughout and no lexicon stands in a lookbehind (matched backwards, where the
+    trie's order argument does not hold); else the plain longest-first alternation."""
+    trie = not _INLINE_CASE.search(pattern) and not any(
+        "<<" in pattern[a:b] for a, b in _lookbehinds(pattern))
+
     def repl(m: Any) -> str:
         name = m.group(1)
         if name not in lexicons:
             raise RuleError(f"rule {rule_id!r} uses unknown lexicon <<{name}>>", source=source)
+        if trie:
+            return factored_alternation(lexicons[name], ignore_case=ignore_case)
         return lexicon_alternation(lexicons[name])
 
     return _PLACEHOLDER.sub(repl, pattern)
+
+
+#: an inline flag group that may set or clear case-insensitivity (or full case-folding)
+_INLINE_CASE = regex.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*[if][a-zA-Z]*[:)]")
+
+
+def _lookbehinds(pattern: str) -> list[tuple[int, int]]:
+    r"""Where the pattern's lookbehind groups stand (from ``(?<=`` / ``(?<!`` to the closing paren).
+
+    >>> p = r"(?<!\w)a(?<=(?:b|[)]))d\(?<=x)"
+    >>> [p[a:b] for a, b in _lookbehinds(p)]
+    ['(?<!\\w)', '(?<=(?:b|[)]))']
+    """
+    out: list[tuple[int, int]] = []
+    for m in regex.finditer(r"\(\?<[=!]", pattern):
+        escapes = len(pattern[:m.start()]) - len(pattern[:m.start()].rstrip("\\"))
+        if escapes % 2:
+            continue  # an escaped paren
+        depth, i, in_class = 0, m.start(), False
+        while i < len(pattern):
+            ch = pattern[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if in_class:
+                in_class = ch != "]"
+            elif ch == "[":
+                in_class = True
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    out.append((m.start(), i + 1))
+                    break
+            i += 1
+    return out
 
 
 def rule_files() -> list[Path]:
@@ -645,8 +691,8 @@ def load_ruleset(name: str) -> RuleSet:
         pattern = raw.get("pattern")
         compiled = None
         if pattern:
-            expanded = _expand(pattern, lexicons, str(path), rid)
             flags = _FLAGS if not raw.get("case_sensitive") else regex.VERSION1
+            expanded = _expand(pattern, lexicons, str(path), rid, ignore_case=not raw.get("case_sensitive"))
             try:
                 compiled = regex.compile(expanded, flags)
             except regex.error as exc:
