@@ -37,7 +37,7 @@ import yaml
 from .errors import RuleError
 
 __all__ = ["RULES_DIR", "Rule", "RuleSet", "StartWordIndex", "casefolded", "first_words", "held_lexicons",
-           "factored_alternation", "finditer_at", "lexicon_alternation", "load_ruleset", "matches_at", "rule_files", "scan_options", "word_starts"]
+           "expand_lexicons", "factored_alternation", "finditer_at", "lexicon_alternation", "load_ruleset", "matches_at", "rule_files", "scan_options", "word_starts"]
 
 RULES_DIR = Path(os.environ.get("BGPRESS_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
@@ -505,14 +505,15 @@ def _declared_starts(items: Any, lexicons: dict[str, Any], rid: str, source: str
     return first_words(words)
 
 
+def _lexicon_words(entries: Any) -> list[str]:
+    """A lexicon's entries (keys of a mapping), distinct and non-empty, longest first."""
+    words = list(entries) if isinstance(entries, dict) else [str(e) for e in entries]
+    return sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+
+
 def lexicon_alternation(entries: Any) -> str:
     """``(?:a|b|c)`` of a lexicon's entries (keys of a mapping), longest first, escaped."""
-    if isinstance(entries, dict):
-        words = list(entries)
-    else:
-        words = [str(e) for e in entries]
-    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in words) + ")"
+    return "(?:" + "|".join(regex.escape(w).replace("\\ ", r"\s+") for w in _lexicon_words(entries)) + ")"
 
 
 def factored_alternation(entries: Any, *, ignore_case: bool) -> str:
@@ -531,8 +532,7 @@ def factored_alternation(entries: Any, *, ignore_case: bool) -> str:
     >>> print(factored_alternation(["Бяла", "Бяла Слатина", "Бургас"], ignore_case=False))
     (?:Б(?:яла(?:\\s+Слатина|)|ургас))
     """
-    words = sorted({w for w in (list(entries) if isinstance(entries, dict) else [str(e) for e in entries]) if w},
-                   key=lambda w: (-len(w), w))  # lexicon_alternation's order
+    words = _lexicon_words(entries)
     if any(len(ch.casefold()) != 1 or (ch.isspace() and ch != " ") for w in words for ch in w):
         return lexicon_alternation(entries)
 
@@ -564,7 +564,7 @@ def factored_alternation(entries: Any, *, ignore_case: bool) -> str:
     return out if out.startswith("(?:") else f"(?:{out})"
 
 
-def _expand(pattern: str, lexicons: dict[str, Any], source: str, rule_id: str, *, ignore_case: bool) -> str:
+def expand_lexicons(pattern: str, lexicons: dict[str, Any], source: str, rule_id: str, *, ignore_case: bool) -> str:
     """The pattern with each ``<<lexicon>>`` replaced by its alternation: as a trie
     (:func:`factored_alternation`, fewer branches tried per position) where the pattern's case
     is the rule's throughout and no lexicon stands in a lookbehind (matched backwards, where the
@@ -692,7 +692,7 @@ def load_ruleset(name: str) -> RuleSet:
         compiled = None
         if pattern:
             flags = _FLAGS if not raw.get("case_sensitive") else regex.VERSION1
-            expanded = _expand(pattern, lexicons, str(path), rid, ignore_case=not raw.get("case_sensitive"))
+            expanded = expand_lexicons(pattern, lexicons, str(path), rid, ignore_case=not raw.get("case_sensitive"))
             try:
                 compiled = regex.compile(expanded, flags)
             except regex.error as exc:

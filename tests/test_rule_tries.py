@@ -11,7 +11,14 @@ import pytest
 import regex
 import yaml
 
-from pipeline.rules import _FLAGS, _PLACEHOLDER, _expand, lexicon_alternation, load_ruleset, rule_files
+from pipeline.rules import (
+    _FLAGS,
+    _PLACEHOLDER,
+    expand_lexicons,
+    lexicon_alternation,
+    load_ruleset,
+    rule_files,
+)
 from pipeline.textnorm import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +52,7 @@ RULES = _rules()
 def test_rule_with_lexicon_tries_matches_like_the_plain_alternation(
         rid: str, pattern: str, lexicons: dict[str, Any], ignore_case: bool, texts: list[str]) -> None:
     flags = _FLAGS if ignore_case else regex.VERSION1
-    trie = regex.compile(_expand(pattern, lexicons, "test", rid, ignore_case=ignore_case), flags)
+    trie = regex.compile(expand_lexicons(pattern, lexicons, "test", rid, ignore_case=ignore_case), flags)
     plain = regex.compile(_PLACEHOLDER.sub(lambda m: lexicon_alternation(lexicons[m.group(1)]), pattern), flags)
     for text in texts:
         assert [(m.span(), m.groups()) for m in trie.finditer(text)] == [
@@ -55,6 +62,6 @@ def test_rule_with_lexicon_tries_matches_like_the_plain_alternation(
 def test_some_rules_use_tries() -> None:
     """The test above is not vacuous: most lexicon rules are compiled as tries."""
     tries = [rid for rid, pattern, lexicons, ic in RULES
-             if _expand(pattern, lexicons, "t", rid, ignore_case=ic) != _PLACEHOLDER.sub(
+             if expand_lexicons(pattern, lexicons, "t", rid, ignore_case=ic) != _PLACEHOLDER.sub(
                  lambda m, lx=lexicons: lexicon_alternation(lx[m.group(1)]), pattern)]
     assert len(tries) >= 20

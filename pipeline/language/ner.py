@@ -74,6 +74,7 @@ from ..rules import (
     RULES_DIR,
     Rule,
     StartWordIndex,
+    expand_lexicons,
     factored_alternation,
     finditer_at,
     first_words,
@@ -250,8 +251,13 @@ def _gazetteer() -> _Gazetteer:
 
 
 def _lead_words(entries: Iterable[str]) -> tuple[str, ...]:
-    """The first word of each entry (a lexicon entry's spaces match any run of spaces)."""
-    return tuple(sorted({str(e).split(" ")[0] for e in entries if str(e).split(" ")[0]}))
+    """Where every match of the entries begins, as written (:func:`~pipeline.rules.first_words`,
+    one-letter words included)."""
+    words = first_words(entries, fold=str, shortest=1)
+    if words is None:
+        raise RuleError("a municipality cue lexicon is empty or has an entry that begins with a space",
+                        source=str(RULES_DIR / "entities.yaml"))
+    return words
 
 
 def _bare_matches(g: _Gazetteer, text: str) -> list[Any]:
@@ -351,19 +357,7 @@ def _patterns() -> tuple[_Pattern, ...]:
         if not pattern:
             continue  # gazetteer-built entities document themselves here
         pid = raw.get("id", "?")
-
-        # a lexicon under an inline case flag would be matched otherwise than the pattern's flags say
-        fold: bool | None = None if "(?i" in pattern or "(?-i" in pattern else bool(raw.get("ignore_case"))
-
-        def repl(m: Any, pid: str = pid, fold: bool | None = fold) -> str:
-            name = m.group(1)
-            if name not in lexicons:
-                raise RuleError(f"pattern {pid!r} uses unknown lexicon <<{name}>>", source=str(path))
-            if fold is None:
-                return lexicon_alternation(lexicons[name])
-            return factored_alternation(lexicons[name], ignore_case=fold)
-
-        expanded = regex.sub(r"<<(\w+)>>", repl, pattern)
+        expanded = expand_lexicons(pattern, lexicons, str(path), pid, ignore_case=bool(raw.get("ignore_case")))
         flags = regex.VERSION1 | (regex.IGNORECASE if raw.get("ignore_case") else 0)
         try:
             compiled = regex.compile(expanded, flags)
