@@ -12,8 +12,8 @@ import regex
 import yaml
 
 from pipeline.rules import (
-    _FLAGS,
     _PLACEHOLDER,
+    compile_v1,
     expand_lexicons,
     lexicon_alternation,
     load_ruleset,
@@ -51,9 +51,9 @@ RULES = _rules()
 @pytest.mark.parametrize(("rid", "pattern", "lexicons", "ignore_case"), RULES, ids=[r[0] for r in RULES])
 def test_rule_with_lexicon_tries_matches_like_the_plain_alternation(
         rid: str, pattern: str, lexicons: dict[str, Any], ignore_case: bool, texts: list[str]) -> None:
-    flags = _FLAGS if ignore_case else regex.VERSION1
-    trie = regex.compile(expand_lexicons(pattern, lexicons, "test", rid, ignore_case=ignore_case), flags)
-    plain = regex.compile(_PLACEHOLDER.sub(lambda m: lexicon_alternation(lexicons[m.group(1)]), pattern), flags)
+    flags = regex.IGNORECASE if ignore_case else 0
+    trie = compile_v1(expand_lexicons(pattern, lexicons, "test", rid, ignore_case=ignore_case), flags)
+    plain = compile_v1(_PLACEHOLDER.sub(lambda m: lexicon_alternation(lexicons[m.group(1)]), pattern), flags)
     for text in texts:
         assert [(m.span(), m.groups()) for m in trie.finditer(text)] == [
             (m.span(), m.groups()) for m in plain.finditer(text)], rid

@@ -22,7 +22,7 @@ from typing import Any
 import regex
 
 from ..document import Document
-from ..rules import Rule, RuleSet, lexicon_alternation, load_ruleset
+from ..rules import Rule, RuleSet, compile_v1, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
 __all__ = ["extract", "normalise_email", "normalise_phone"]
@@ -60,7 +60,7 @@ def _email_marks() -> Any:
 def _project_contact_cue() -> Any:
     lex = _rules().lexicons
     cues = list(lex.get("project_contact_cues") or ()) + list(lex.get("contact_request_cues") or ())
-    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(cues) + r"(?!\p{L})", regex.IGNORECASE | regex.V1)
+    return compile_v1(r"(?<!\p{L})" + lexicon_alternation(cues) + r"(?!\p{L})", regex.IGNORECASE)
 
 
 def normalise_email(surface: str) -> str:

@@ -40,6 +40,7 @@ from ..rules import (
     Rule,
     RuleSet,
     casefolded,
+    compile_v1,
     finditer_at,
     first_words,
     held_lexicons,
@@ -303,10 +304,8 @@ def _cues() -> _Cues:
     rs = load_ruleset("dates")
     rs.check_builders(_BUILDERS)
     lx = rs.lexicons
-    flags = regex.IGNORECASE | regex.VERSION1
-
     def c(p: str) -> Any:
-        return regex.compile(p, flags)
+        return compile_v1(p, regex.IGNORECASE)
 
     # a label's tail: "Дата на приключване на проекта:", "Начало -", "Срокът за изпълнение на проекта е"
     label_tail = r"(?:[^\d\n:.]{0,40}(?::|\s(?:е|са)(?:\s+до)?)|\s*-)?\s*$"

@@ -43,7 +43,16 @@ from ..normalisers.numbers import (
     parse_figure,
     parse_number_words,
 )
-from ..rules import Rule, casefolded, finditer_at, first_words, lexicon_alternation, load_ruleset, word_starts
+from ..rules import (
+    Rule,
+    casefolded,
+    compile_v1,
+    finditer_at,
+    first_words,
+    lexicon_alternation,
+    load_ruleset,
+    word_starts,
+)
 from ..schema import Amount, Mention
 
 __all__ = ["extract", "build_figure", "build_prefixed", "build_words", "build_list"]
@@ -68,7 +77,6 @@ AFTER_WINDOW = 25
 #: The rule patterns run within this many characters before / after a written currency.
 SCAN_BEFORE = 150
 SCAN_AFTER = 60
-_FLAGS = regex.IGNORECASE | regex.VERSION1
 _BULLETS = "•·▪*-–—○◦►"
 
 
@@ -164,12 +172,12 @@ def _grammar() -> _Grammar:
         "number_words": f"(?P<number_words>{number_words_pattern()})",
     }
     rules = tuple(
-        (r, regex.compile(_expand(r.pattern, lex, placeholders), _FLAGS)) for r in rs.rules if r.pattern and r.builder
+        (r, compile_v1(_expand(r.pattern, lex, placeholders), regex.IGNORECASE)) for r in rs.rules if r.pattern and r.builder
     )
     currency = {" ".join(k.lower().split()): v for k, v in {**lex["currency"], **lex["currency_prefix"]}.items()}
 
     def cue(name: str) -> Any:
-        return regex.compile(_words(lexicon_alternation(lex[name])), _FLAGS)
+        return compile_v1(_words(lexicon_alternation(lex[name])), regex.IGNORECASE)
 
     cues = {role: cue(f"role_{role}") for role in ROLE_LEXICONS}
     adjacent = {role: cue(f"role_{role}_adjacent") for role in ADJACENT_LEXICONS}
@@ -181,13 +189,13 @@ def _grammar() -> _Grammar:
         if (words := first_words(lex[name])) is not None
     }
     approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in QUALIFIER_KINDS)
-    approx_end = regex.compile(rf"(?<!\w)(?:{approx_alt})\s*\Z", _FLAGS)
+    approx_end = compile_v1(rf"(?<!\w)(?:{approx_alt})\s*\Z", regex.IGNORECASE)
     seps = "|".join(
         regex.escape(s) if not s[:1].isalpha() else rf"(?<!\w){regex.escape(s)}(?!\w)"
         for s in sorted(lex["list_separators"], key=len, reverse=True)
     )
-    chain = regex.compile(
-        rf"(?:(?<![\w.,/-])(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*(?:{seps})\s*)+\Z", _FLAGS
+    chain = compile_v1(
+        rf"(?:(?<![\w.,/-])(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*(?:{seps})\s*)+\Z", regex.IGNORECASE
     )
     multi = (
         rf"(?<![\w.,-])(?:\d{{1,3}}|{_lower_alternation(lex['doc_number_words'])})\s+(?:\w+\s+)?"
@@ -202,9 +210,9 @@ def _grammar() -> _Grammar:
         approx_end=approx_end,
         up_to_clause=cue("approx_up_to_clause"),
         chain=chain,
-        range_opener=regex.compile(rf"(?<!\w){lexicon_alternation(lex['range_openers'])}\s*\Z", _FLAGS),
-        range_closer=regex.compile(rf"\s*{lexicon_alternation(lex['range_closers'])}\s*", _FLAGS),
-        pair_link=regex.compile(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", _FLAGS),
+        range_opener=compile_v1(rf"(?<!\w){lexicon_alternation(lex['range_openers'])}\s*\Z", regex.IGNORECASE),
+        range_closer=compile_v1(rf"\s*{lexicon_alternation(lex['range_closers'])}\s*", regex.IGNORECASE),
+        pair_link=compile_v1(rf"\A[\s,]*(?:{lexicon_alternation(lex['currency_pair_links'])})?\s*\Z", regex.IGNORECASE),
         # the call-for-proposals alternation scanned at every position cost more than any other test
         doc_call=regex.compile(_words(_lower_alternation(lex["doc_call"])), regex.VERSION1),
         call_starts=_first_words_of(lex["doc_call"], str.lower),
@@ -221,14 +229,14 @@ def _grammar() -> _Grammar:
         plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
         neutral=neutral,
         cue_words=cue_words,
-        bare_line_end=regex.compile(
-            rf"(?m)(?P<open>\(|[-:]\s)\s*(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*\)?\s*[.;,]?[ \t]*$", _FLAGS
+        bare_line_end=compile_v1(
+            rf"(?m)(?P<open>\(|[-:]\s)\s*(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*\)?\s*[.;,]?[ \t]*$", regex.IGNORECASE
         ),
         after={role: cue(f"role_{role}_after") for role in AFTER_LEXICONS},
-        after_link=regex.compile(
-            rf"[\s,:;(-]*(?:(?<!\w)(?:{lexicon_alternation(lex['after_links'])})(?!\w)[\s,:;(-]*)*", _FLAGS
+        after_link=compile_v1(
+            rf"[\s,:;(-]*(?:(?<!\w)(?:{lexicon_alternation(lex['after_links'])})(?!\w)[\s,:;(-]*)*", regex.IGNORECASE
         ),
-        only_qualifier=regex.compile(rf"[\s:,-]*(?:(?:{approx_alt})\s*)?", _FLAGS),
+        only_qualifier=compile_v1(rf"[\s:,-]*(?:(?:{approx_alt})\s*)?", regex.IGNORECASE),
     )
 
 

@@ -26,7 +26,7 @@ import regex
 
 from ..document import Document
 from ..language.ner import Entity, recent_quoted_spans
-from ..rules import Rule, RuleSet, factored_alternation, load_ruleset
+from ..rules import Rule, RuleSet, compile_v1, factored_alternation, load_ruleset
 from ..schema import Mention
 from .codes import is_call, is_several
 
@@ -92,17 +92,17 @@ def _lex() -> _Lex:
     plural_map = {k.casefold(): v for k, v in lx["plural_heads"].items()}
     return _Lex(
         rules=rs,
-        org_head=regex.compile(rf"{factored_alternation(lx['org_heads'], ignore_case=True)}(?![\p{{L}}])", regex.I | regex.V1),
+        org_head=compile_v1(rf"{factored_alternation(lx['org_heads'], ignore_case=True)}(?![\p{{L}}])", regex.I),
         funder=regex.compile(rf"{factored_alternation(lx['funder_heads'], ignore_case=False)}(?![\p{{L}}])", regex.V1),
-        plural=regex.compile(rf"{factored_alternation(lx['plural_heads'], ignore_case=True)}\s+", regex.I | regex.V1),
+        plural=compile_v1(rf"{factored_alternation(lx['plural_heads'], ignore_case=True)}\s+", regex.I),
         plural_map=plural_map,
         countries=frozenset(c.casefold() for c in lx["countries"]),
         descriptor=regex.compile(r"(?:\p{Ll}[\p{L}-]*\s+){0,2}?" + factored_alternation(lx["partner_descriptors"], ignore_case=False)
                                  + r"\s+(?=[\p{Lu}\"])", regex.V1),
         definite=tuple(sorted(((k, v) for k, v in lx["definite_to_indefinite"].items()), key=lambda kv: -len(kv[0]))),
-        connectors=regex.compile(rf"^(?:{factored_alternation(lx['list_connectors'], ignore_case=True)})\s+", regex.I | regex.V1),
+        connectors=compile_v1(rf"^(?:{factored_alternation(lx['list_connectors'], ignore_case=True)})\s+", regex.I),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
-        subject_gap=regex.compile(
+        subject_gap=compile_v1(
             rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
             rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
@@ -111,7 +111,7 @@ def _lex() -> _Lex:
             # ... or between commas: `НЧ "X", с. Бяла река, община Първомай, приключи`
             rf'|,\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
             rf'{_SEAT_MUNICIPALITY}?\s*,)[\s,]*)?',
-            regex.I | regex.V1,
+            regex.I,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
         works_subjects=frozenset(w.casefold() for w in lx["works_subjects"]),

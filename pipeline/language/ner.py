@@ -74,6 +74,7 @@ from ..rules import (
     RULES_DIR,
     Rule,
     StartWordIndex,
+    compile_v1,
     expand_lexicons,
     factored_alternation,
     finditer_at,
@@ -225,22 +226,20 @@ def _gazetteer() -> _Gazetteer:
     inst_cue = factored_alternation(lex["municipality_cue_institution"], ignore_case=False)
     low_cue = factored_alternation(lex["municipality_cue_lower"] + lex["town_cue"], ignore_case=True)
     plural_cue = lexicon_alternation(lex["municipality_plural_cue"])
-    flags = regex.VERSION1
-    cued = regex.compile(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{ialt})){end}", flags)
+    cued = compile_v1(rf"(?<![\p{{L}}])(?i:{low_cue})\s*(?P<name>(?i:{ialt})){end}")
     cue_words = first_words(lex["municipality_cue_lower"] + lex["town_cue"])
     return _Gazetteer(
         forms=forms,
         lower={k.casefold(): v for k, v in forms.items()},
         ambiguous=ambiguous,
-        institution=regex.compile(
+        institution=compile_v1(
             rf'(?<![\p{{L}}])(?:(?:Столичн(?:а|ата)\s+(?:община|Община|ОБЩИНА))|СТОЛИЧНА\s+ОБЩИНА|'
             rf'{inst_cue}(?:\s+{inst_cue})?\s*(?P<q>")?\s*(?P<name>(?i:{ialt}))(?(q)"|{end}))',
-            flags,
         ),
         cued=cued,
-        plural=regex.compile(rf"(?<![\p{{L}}]){plural_cue}\s+(?=\p{{Lu}})", flags),
-        bare=regex.compile(rf"(?<![\p{{L}}\d-]){alt}(?![\p{{L}}\d]|-\p{{L}})", flags),
-        list_item=regex.compile(rf"\s*(?:,|\s+и)?\s*(?P<name>{alt}){end}", flags),
+        plural=compile_v1(rf"(?<![\p{{L}}]){plural_cue}\s+(?=\p{{Lu}})"),
+        bare=compile_v1(rf"(?<![\p{{L}}\d-]){alt}(?![\p{{L}}\d]|-\p{{L}})"),
+        list_item=compile_v1(rf"\s*(?:,|\s+и)?\s*(?P<name>{alt}){end}"),
         cued_rule=Rule("entities.municipality_cued", "entities", "", None, cued.pattern, cued, (), (),
                        starts=cue_words),
         bare_words=tuple(sorted({f.split(" ")[0] for f in forms})),
@@ -358,9 +357,8 @@ def _patterns() -> tuple[_Pattern, ...]:
             continue  # gazetteer-built entities document themselves here
         pid = raw.get("id", "?")
         expanded = expand_lexicons(pattern, lexicons, str(path), pid, ignore_case=bool(raw.get("ignore_case")))
-        flags = regex.VERSION1 | (regex.IGNORECASE if raw.get("ignore_case") else 0)
         try:
-            compiled = regex.compile(expanded, flags)
+            compiled = compile_v1(expanded, regex.IGNORECASE if raw.get("ignore_case") else 0)
         except regex.error as exc:
             raise RuleError(f"pattern {pid!r}: {exc}", source=str(path)) from exc
         opts = scan_options(raw, pattern, compiled, lexicons, pid, str(path), case_sensitive=not raw.get("ignore_case"))
