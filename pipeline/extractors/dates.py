@@ -37,6 +37,7 @@ import regex
 from ..document import Document
 from ..normalisers.dates import expand_year, iso_date, month_number, resolve_relative
 from ..rules import (
+    CueGate,
     Rule,
     RuleSet,
     casefolded,
@@ -286,9 +287,9 @@ class _Cues:
     held: dict[str, tuple[tuple[str, ...], ...]]  # rule id -> words of lexicons every match holds
     #: (order, rule, builder, anchor) of the pattern rules with a builder, in file order
     plan: tuple[tuple[int, Rule, Callable[[Rule, Any], list[Atom]], str | None], ...]
-    #: cue pattern -> the case-folded first words of its lexicon, one of which starts every match
-    #: (a context without any of them is not searched: :meth:`_Scan.may_hold`)
-    gate: dict[Any, tuple[str, ...]] = field(default_factory=dict)
+    #: the label and context cues with their lexicons' first words: a context without any of a
+    #: cue's words is not searched for it (:meth:`_Scan.may_hold`)
+    gate: CueGate = field(default_factory=lambda: CueGate({}))
 
 
 def _words(lex: dict[str, Any], *names: str) -> str:
@@ -350,8 +351,7 @@ def _cues() -> _Cues:
              "event_label": "event_labels", "start_label_bare": "start_labels_bare",
              "end_label_bare": "end_labels_bare", "call": "call_context", "deadline_label": "deadline_labels",
              "deadline": "deadline_cues"}
-    gate = {getattr(cues, attr): words for attr, name in gated.items() if (words := first_words(lx[name])) is not None}
-    return replace(cues, gate=gate)
+    return replace(cues, gate=CueGate({getattr(cues, attr): lx[name] for attr, name in gated.items()}))
 
 
 # -- the extractor ------------------------------------------------------------------------
@@ -387,13 +387,7 @@ class _Scan:
     def may_hold(self, pattern: Any, lo: int, hi: int, cues: _Cues) -> bool:
         """False when a cue ``pattern`` (one of ``cues.gate``) cannot match in ``text[lo:hi]``, nor in
         that stretch cut out: none of its lexicon's first words starts there."""
-        words = cues.gate.get(pattern)
-        if words is None or self.folded is None:
-            return True
-        # `in` on the slice, not the text's word index: these words would add to the index of
-        # every document, for a few short stretches of a few of them
-        stretch = self.folded[lo:hi]
-        return any(w in stretch for w in words)
+        return cues.gate.may_match(pattern, self.folded, lo, hi)
 
     def word_starts(self, words: tuple[str, ...]) -> list[int]:
         """Sorted offsets of every occurrence of ``words`` in the folded text (rules share month words)."""

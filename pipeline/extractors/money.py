@@ -44,6 +44,7 @@ from ..normalisers.numbers import (
     parse_number_words,
 )
 from ..rules import (
+    CueGate,
     Rule,
     casefolded,
     compile_v1,
@@ -118,9 +119,9 @@ class _Grammar:
     bare_line_end: Any             # a line ending in a bare figure: "Зелен регион (63,454,564)"
     after: dict[str, Any]          # share cues that count only right after the amount
     after_link: Any                # what may stand between an amount and a share cue after it
-    #: pattern -> case-folded first words of its lexicon, one of which starts every match (role,
-    #: adjacent and neutral cues: a clause without any of them is not scanned, see :class:`_Cues`)
-    cue_words: dict[Any, tuple[str, ...]]
+    #: the role, adjacent and neutral cues with their lexicons' first words: a clause without any
+    #: of a cue's words is not scanned for it (see :class:`_Cues`)
+    gate: CueGate
 
 
 def _lower_alternation(entries: Any) -> str:
@@ -182,12 +183,10 @@ def _grammar() -> _Grammar:
     cues = {role: cue(f"role_{role}") for role in ROLE_LEXICONS}
     adjacent = {role: cue(f"role_{role}_adjacent") for role in ADJACENT_LEXICONS}
     neutral = cue("role_none")
-    cue_words = {
-        pat: words
-        for pat, name in (*((cues[r], f"role_{r}") for r in ROLE_LEXICONS),
-                          *((adjacent[r], f"role_{r}_adjacent") for r in ADJACENT_LEXICONS), (neutral, "role_none"))
-        if (words := first_words(lex[name])) is not None
-    }
+    gate = CueGate({pat: lex[name]
+                    for pat, name in (*((cues[r], f"role_{r}") for r in ROLE_LEXICONS),
+                                      *((adjacent[r], f"role_{r}_adjacent") for r in ADJACENT_LEXICONS),
+                                      (neutral, "role_none"))})
     approx_alt = "|".join(f"(?P<{k}>{lexicon_alternation(lex['approx_' + k])})" for k in QUALIFIER_KINDS)
     approx_end = compile_v1(rf"(?<!\w)(?:{approx_alt})\s*\Z", regex.IGNORECASE)
     seps = "|".join(
@@ -228,7 +227,7 @@ def _grammar() -> _Grammar:
                     "number_words": _first_words_of(_word_values(), str.casefold)},
         plural_scales=frozenset(w.lower() for w in lex["scale_plurals_need_number"]),
         neutral=neutral,
-        cue_words=cue_words,
+        gate=gate,
         bare_line_end=compile_v1(
             rf"(?m)(?P<open>\(|[-:]\s)\s*(?P<f>{figure})(?:\s*(?P<m>{mult}))?\s*\)?\s*[.;,]?[ \t]*$", regex.IGNORECASE
         ),
@@ -638,9 +637,7 @@ class _Cues:
         """``pattern.finditer`` over the stretch; not tried when none of its lexicon's first words
         occurs in the stretch case-folded (most clauses lack most cues, and the case-insensitive
         alternations scanned at every position were most of the cost of the context)."""
-        words = _grammar().cue_words.get(pattern)
-        stretch = self.folded
-        if words is not None and stretch is not None and not any(w in stretch for w in words):
+        if not _grammar().gate.may_match(pattern, self.folded):
             return ()
         return pattern.finditer(self.text, self.lo, self.hi)
 
