@@ -389,6 +389,11 @@ class _Scan:
         that stretch cut out: none of its lexicon's first words starts there."""
         return cues.gate.may_match(pattern, self.folded, lo, hi)
 
+    def search(self, pattern: Any, stretch: str, lo: int, cues: _Cues) -> Any:
+        """``pattern.search(stretch)`` for the stretch ``text[lo:lo + len(stretch)]``, None without
+        trying where :meth:`may_hold` says it cannot match."""
+        return pattern.search(stretch) if self.may_hold(pattern, lo, lo + len(stretch), cues) else None
+
     def word_starts(self, words: tuple[str, ...]) -> list[int]:
         """Sorted offsets of every occurrence of ``words`` in the folded text (rules share month words)."""
         found = self._words.get(words)
@@ -577,7 +582,7 @@ def _nearest_cue(left: str, right: str, cues: _Cues, scan: _Scan, start: int, en
                 d = len(left) - m.end()
                 if best_left is None or d < best_left[0]:
                     best_left = (d, kind)
-        m2 = pat.search(right) if scan.may_hold(pat, end, end + len(right), cues) else None
+        m2 = scan.search(pat, right, end, cues)
         if m2 is not None and (best_right is None or m2.start() < best_right[0]):
             best_right = (m2.start(), kind)
     if best_left is not None and best_left[0] <= _ADJACENT:
@@ -597,8 +602,7 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     lo = start - len(left)
 
     def in_left(pat: Any) -> Any:
-        """``pat.search(left)``, not tried where none of its words occurs."""
-        return pat.search(left) if scan.may_hold(pat, lo, start, cues) else None
+        return scan.search(pat, left, lo, cues)
 
     if cues.contract.search(left) or cues.since.match(right):
         return "event", None  # a contract's date; `от 2003 г. насам` tells how long, not when the project starts
@@ -622,8 +626,7 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     prep = " ".join(pm.group("p").casefold().split()) if pm else None
     cue = _nearest_cue(left, right, cues, scan, start, end)
     near = right[:_RIGHT]
-    near_project = bool(in_left(cues.project) or (scan.may_hold(cues.project, end, end + len(near), cues)
-                                                   and cues.project.search(near)))
+    near_project = bool(in_left(cues.project) or scan.search(cues.project, near, end, cues))
     sentence = _LazySentence(text, start, end, cues)
     if prep in ("до", "до края на"):
         if near_project or (cue in ("end", "done") and sentence.in_project(near_project)):
@@ -735,8 +738,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             after = items[i + 2].atom.start if i + 2 < len(items) else len(text)
             left = _window_left(text, a.start, prev_end, cues)
             role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues, scan)
-            period = bool(cues.period.search(left)) or bool(
-                scan.may_hold(cues.start_label, a.start - len(left), a.start, cues) and cues.start_label.search(left))
+            period = bool(cues.period.search(left)) or bool(scan.search(cues.start_label, left, a.start - len(left), cues))
             if period or role in ("start", "end"):
                 it.role, nxt.role = "start", "end"
                 several = cues.several.search(_sentence(text, a.start, nxt.atom.end, cues))
