@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--engine", default="local", choices=("local", "dask"),
                    help="dask: run on a Dask cluster, output a folder of part-*.jsonl files")
     e.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
-    e.add_argument("--partition-size", type=int, default=500, help="input files per Dask partition (default 500)")
+    e.add_argument("--partition-size", type=int, default=500,
+                   help="documents per Dask partition: one-document files, or lines of an uncompressed JSONL "
+                        "file, which is cut into line ranges (default 500)")
     e.set_defaults(func=cmd_extract)
 
     v = sub.add_parser("evaluate", help="score extraction against gold")

@@ -47,6 +47,9 @@ __all__ = [
     "input_format",
     "iter_paths",
     "iter_items",
+    "LineRange",
+    "jsonl_line_ranges",
+    "iter_line_range",
     "load_pending",
     "read_inputs",
     "count_documents",
@@ -356,11 +359,11 @@ def _record_doc(obj: dict[str, Any], stem: str, n: int, source: str, opts: Reade
     return SourceDoc(doc_id, text, source, meta)
 
 
-def _iter_jsonl(stream: IO[bytes], path: str, opts: ReaderOptions) -> Iterator[SourceDoc | ReadError]:
+def _iter_jsonl(stream: Iterable[bytes], path: str, opts: ReaderOptions, first_line: int = 1) -> Iterator[SourceDoc | ReadError]:
     stem = _stem(path)
-    n = 0
+    n = first_line - 1
     try:
-        for n, raw in enumerate(stream, start=1):  # noqa: B007 - n is used after the loop on error
+        for n, raw in enumerate(stream, start=first_line):  # noqa: B007 - n is used after the loop on error
             source = f"{path}:{n}"
             if opts.max_bytes and len(raw) > opts.max_bytes * 4 + 1024:
                 yield ReadError(f"{stem}:{n}", source, "too_large", f"a {len(raw)}-byte line is over the --max-bytes limit")
@@ -382,6 +385,78 @@ def _iter_jsonl(stream: IO[bytes], path: str, opts: ReaderOptions) -> Iterator[S
             yield _record_doc(obj, stem, n, source, opts, {"encoding": enc})
     except (OSError, EOFError, gzip.BadGzipFile) as exc:  # truncated or corrupt .gz
         yield ReadError(f"{stem}:{n + 1}", f"{path}:{n + 1}", "corrupt_file", f"{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """Lines of an uncompressed JSONL file, by byte offsets: a share of a big file that a
+    worker reads on its own (a Dask partition), with the line numbers a whole-file read gives."""
+
+    path: str
+    start: int  # byte offset of the first line
+    stop: int  # byte offset just past the last line
+    first_line: int  # 1-based number of the first line (doc_ids ``stem:n`` and sources ``path:n``)
+    lines: int  # lines in the range, blank ones included
+
+
+def jsonl_line_ranges(path: str, lines: int, chunk_size: int = 1 << 20) -> list[LineRange]:
+    """Cut a JSONL file into ranges of ``lines`` lines (the last may be shorter), in one pass.
+
+    Why: a scraped corpus often comes as one big JSONL file; as one partition it
+    would keep one worker busy and the rest idle.  Only newlines are counted
+    (bytes, no decoding), so planning costs a read of the file at disk speed.
+
+    >>> import tempfile, os
+    >>> fd, name = tempfile.mkstemp(suffix=".jsonl"); _ = os.write(fd, b"a\\nb\\nc\\nd\\ne"); os.close(fd)
+    >>> [(r.start, r.stop, r.first_line, r.lines) for r in jsonl_line_ranges(name, 2)]
+    [(0, 4, 1, 2), (4, 8, 3, 2), (8, 9, 5, 1)]
+    >>> os.remove(name)
+    """
+    if lines < 1:
+        raise ValueError("lines must be at least 1")
+    bounds = [0]
+    offset = 0
+    left = lines  # newlines until the next bound
+    ends_open = False  # the last line has no newline
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_size):
+            pos = 0
+            while chunk.count(b"\n", pos) >= left:
+                for _ in range(left):
+                    pos = chunk.index(b"\n", pos) + 1
+                bounds.append(offset + pos)
+                left = lines
+            left -= chunk.count(b"\n", pos)
+            offset += len(chunk)
+            ends_open = not chunk.endswith(b"\n")
+    ranges = [LineRange(path, a, b, 1 + i * lines, lines) for i, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
+    if offset > bounds[-1]:
+        ranges.append(LineRange(path, bounds[-1], offset, 1 + len(ranges) * lines, lines - left + ends_open))
+    return ranges
+
+
+def _lines_between(fh: IO[bytes], start: int, stop: int) -> Iterator[bytes]:
+    fh.seek(start)
+    pos = start
+    while pos < stop:
+        raw = fh.readline()
+        if not raw:
+            return
+        pos += len(raw)
+        yield raw
+
+
+def iter_line_range(part: LineRange, opts: ReaderOptions | None = None) -> Iterator[SourceDoc | ReadError]:
+    """The documents of a :class:`LineRange`: the items a whole-file read gives for those lines."""
+    opts = opts or ReaderOptions()
+    try:
+        fh = open(part.path, "rb")
+    except OSError as exc:
+        yield ReadError(f"{_stem(part.path)}:{part.first_line}", f"{part.path}:{part.first_line}", "unreadable",
+                        f"{type(exc).__name__}: {exc}")
+        return
+    with fh:
+        yield from _iter_jsonl(_lines_between(fh, part.start, part.stop), part.path, opts, part.first_line)
 
 
 def _text_lines(head: bytes, stream: IO[bytes], enc: str) -> Iterator[str]:

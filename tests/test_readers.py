@@ -17,6 +17,8 @@ from pipeline.readers import (
     decode_bytes,
     html_to_text,
     iter_items,
+    iter_line_range,
+    jsonl_line_ranges,
     read_inputs,
 )
 
@@ -136,3 +138,38 @@ def test_broken_html_is_no_text() -> None:
     with pytest.raises(DecodeError) as exc:
         html_to_text("<html><body><div><p><<<//div")
     assert exc.value.kind == "no_text"
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b'{"id": "a", "text": "x"}\n', b"a\nb\n\nc", b"\n\n\n\n",
+                                  b"x" * 10 + b"\n" + b"y\n" * 7 + b"z"])
+@pytest.mark.parametrize("lines", [1, 2, 3, 4])
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 1 << 20])
+def test_jsonl_line_ranges_cover_the_file_line_by_line(tmp_path: Path, data: bytes, lines: int, chunk_size: int) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(data)
+    ranges = jsonl_line_ranges(str(path), lines, chunk_size)
+    assert [r.start for r in ranges[:1]] == ([0] if data else [])
+    assert [r.stop for r in ranges[-1:]] == ([len(data)] if data else [])
+    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+    physical = data.splitlines(keepends=True)
+    assert sum(r.lines for r in ranges) == len(physical)
+    first = 1
+    for r in ranges:
+        assert data[r.start:r.stop].splitlines(keepends=True) == physical[first - 1:first - 1 + r.lines]
+        assert r.first_line == first and (r.lines == lines or r is ranges[-1])
+        first += r.lines
+
+
+def test_line_ranges_read_as_the_whole_file(tmp_path: Path) -> None:
+    rows = [json.dumps({"id": f"d{k}", "text": f"Проект {k}"}, ensure_ascii=False) for k in range(7)]
+    rows[2] = json.dumps({"text": "Без id"}, ensure_ascii=False)
+    rows[4] = "{broken"
+    rows.insert(5, "")
+    path = tmp_path / "dump.jsonl"
+    path.write_bytes("\n".join(rows).encode("cp1251"))
+    whole = list(read_inputs([str(path)]))
+    for lines in (1, 2, 3, 10):
+        pieces = [item for r in jsonl_line_ranges(str(path), lines) for item in iter_line_range(r)]
+        assert pieces == whole
+    assert [x.doc_id for x in whole] == ["d0", "d1", "dump:3", "d3", "dump:5", "d5", "d6"]
+    assert isinstance(whole[4], ReadError) and whole[4].kind == "invalid_json"

@@ -1,8 +1,12 @@
 """``--engine dask``: the same extraction on a Dask cluster, over partitioned files.
 
 The input files are listed (folders walked, globs expanded) and cut into
-partitions of ``--partition-size`` files; a ``dask.bag`` maps each partition to
-a task that reads, extracts and writes its own files in the output folder::
+partitions of about ``--partition-size`` documents: that many one-document
+files, or that many lines of an uncompressed JSONL file (a big file is cut into
+line ranges by byte offset, so one 10 GB dump spreads over every worker; a
+``.gz`` or CSV file cannot be cut without reading it and is one partition).  A
+``dask.bag`` maps each partition to a task that reads, extracts and writes its
+own files in the output folder::
 
     OUT/part-00000.jsonl            records, exactly as in a local JSONL run
     OUT/part-00000.mentions.jsonl   mention rows (when --mentions is given)
@@ -11,7 +15,9 @@ a task that reads, extracts and writes its own files in the output folder::
 
 A partition's files are written under temporary names and renamed at the end,
 the records file last, so a partition is either complete or absent: ``--resume``
-skips the complete ones.  Duplicate doc_ids within a partition are handled as in
+skips the complete ones.  ``OUT/plan.json`` holds a digest of the partition
+plan; resuming with other inputs or another ``--partition-size`` is refused
+rather than mixing two plans' partitions.  Duplicate doc_ids within a partition are handled as in
 a local run; across partitions, a final pass in the client (partition order =
 input order) turns later copies into ``duplicate_id`` error rows.  Reading the
 concatenated ``part-*.jsonl`` in order gives the records of the local run.
@@ -19,19 +25,32 @@ concatenated ``part-*.jsonl`` in order gives the records of the local run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..readers import ReaderOptions, iter_items, iter_paths
+from ..readers import (
+    LineRange,
+    ReaderOptions,
+    input_format,
+    iter_items,
+    iter_line_range,
+    iter_paths,
+    jsonl_line_ranges,
+)
 from .errors import ErrorRow
 from .runner import BatchOptions, BatchSummary, default_jobs
 from .state import IdSet
 from .worker import init_worker, process_item
 
-__all__ = ["run_dask", "process_partition", "part_files"]
+__all__ = ["run_dask", "process_partition", "part_files", "plan_partitions"]
+
+#: a partition's share of the input: a file read whole, or a line range of a JSONL file
+Piece = str | LineRange
 
 _READY: dict[str, Any] = {}
 
@@ -50,9 +69,74 @@ def part_files(outdir: str | Path) -> list[Path]:
     return sorted(p for p in Path(outdir).glob("part-*.jsonl") if p.name.count(".") == 1)
 
 
-def process_partition(task: tuple[int, list[str]], outdir: str, ner: str, reader: ReaderOptions, mentions: bool) -> dict[str, Any]:
+def _splittable(path: str, reader: ReaderOptions) -> bool:
+    return input_format(path, reader.input_format) == "jsonl" and not path.lower().endswith(".gz")
+
+
+def plan_partitions(files: Iterable[str], size: int, reader: ReaderOptions) -> list[list[Piece]]:
+    """Partitions of about ``size`` documents, in input order.
+
+    One-document files count one each; an uncompressed JSONL file is cut into
+    ranges of ``size`` lines (its lines are counted, blank ones included); a
+    ``.gz`` or CSV file counts ``size`` (its length is unknown until read).  A
+    partition closes once it holds ``size``, so small JSONL files share one.
+    """
+    size = max(1, size)
+    parts: list[list[Piece]] = []
+    current: list[Piece] = []
+    held = 0
+    for path in files:
+        pieces: list[tuple[Piece, int]] = [(path, 1)]
+        if input_format(path, reader.input_format) in ("jsonl", "csv"):
+            pieces = [(path, size)]
+            if _splittable(path, reader):
+                try:
+                    pieces = [(r, r.lines) for r in jsonl_line_ranges(path, size)]
+                except OSError:  # missing or unreadable: read whole, the worker writes its error row
+                    pass
+        for piece, weight in pieces:
+            current.append(piece)
+            held += weight
+            if held >= size:
+                parts.append(current)
+                current, held = [], 0
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _plan_digest(parts: list[list[Piece]]) -> str:
+    h = hashlib.sha256()
+    for i, part in enumerate(parts):
+        for piece in part:
+            h.update(f"{i}\t{piece!r}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _check_plan(outdir: Path, parts: list[list[Piece]], resume: bool) -> None:
+    """Write the plan's digest; on ``--resume`` refuse a plan other than the interrupted run's."""
+    path = outdir / "plan.json"
+    plan = {"partitions": len(parts), "sha256": _plan_digest(parts)}
+    if resume and path.exists():
+        before = json.loads(path.read_text(encoding="utf-8"))
+        if before != plan:
+            raise ValueError(f"--resume: the inputs or --partition-size differ from the interrupted run's "
+                             f"({before.get('partitions')} partitions then, {len(parts)} now); "
+                             f"resume with the same ones, or run again without --resume")
+    path.write_text(json.dumps(plan) + "\n", encoding="utf-8")
+
+
+def _iter_pieces(pieces: list[Piece], reader: ReaderOptions) -> Iterator[Any]:
+    for piece in pieces:
+        if isinstance(piece, LineRange):
+            yield from iter_line_range(piece, reader)
+        else:
+            yield from iter_items([piece], reader)
+
+
+def process_partition(task: tuple[int, list[Piece]], outdir: str, ner: str, reader: ReaderOptions, mentions: bool) -> dict[str, Any]:
     """Read, extract and write one partition (runs on a Dask worker)."""
-    i, paths = task
+    i, pieces = task
     key = f"{ner}|{mentions}|{reader}"
     if _READY.get("key") != key:
         init_worker(ner, reader, mentions)
@@ -64,7 +148,7 @@ def process_partition(task: tuple[int, list[str]], outdir: str, ner: str, reader
     seen: set[str] = set()
     n_rec = n_err = words = 0
     try:
-        for item in iter_items(paths, reader):
+        for item in _iter_pieces(pieces, reader):
             if item.doc_id in seen:
                 oc_err: ErrorRow | None = _dup_row(item.doc_id, item.source)
                 oc = None
@@ -157,9 +241,8 @@ def run_dask(paths: list[str], opts: BatchOptions) -> BatchSummary:
     started = time.perf_counter()
     outdir = Path(opts.output)
     outdir.mkdir(parents=True, exist_ok=True)
-    files = list(iter_paths(paths, exclude=[str(outdir) + os.sep]))
-    size = max(1, opts.partition_size)
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = plan_partitions(iter_paths(paths, exclude=[str(outdir) + os.sep]), opts.partition_size, opts.reader)
+    _check_plan(outdir, chunks, opts.resume)
     if not opts.resume:
         for p in outdir.glob("part-*"):
             p.unlink()
