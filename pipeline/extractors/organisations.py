@@ -83,6 +83,7 @@ class _Lex:
     subject_gap: Any
     plural_quantifiers: frozenset[str]
     works_subjects: frozenset[str]
+    head_expansions: dict[str, str]  # casefolded abbreviated head -> casefolded full form
 
 
 @lru_cache(maxsize=1)
@@ -115,6 +116,7 @@ def _lex() -> _Lex:
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
         works_subjects=frozenset(w.casefold() for w in lx["works_subjects"]),
+        head_expansions={k.casefold(): v.casefold() for k, v in lx["head_abbreviations"].items()},
     )
 
 
@@ -528,23 +530,32 @@ def _p_single(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
 _BEFORE_SEP = regex.compile(r"\s*(?:,\s*(?:както\s+и\s+|и\s+)?|\s+и\s+|\s+както\s+и\s+)", regex.V1)
 
 
+@lru_cache(maxsize=8)
+def _town_gap(pattern: str | None) -> Any:
+    """The rule's ``town_gap`` option compiled: what may stand between the last organisation and the cue."""
+    return None if pattern is None else compile_v1(pattern)
+
+
 def _p_before(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     """``A, B и C са партньори``: the organisations that end right before the cue.
 
-    The last one must touch the cue; earlier ones join it through list
-    separators only, within the same sentence.
+    The last one must touch the cue, or stand a town away from it (the
+    rule's ``town_gap``: ``ДГ "Детелина" в гр. Кърджали се включи като
+    партньор``); earlier ones join it through list separators only, within the
+    same sentence.
     """
     text = doc.text
     sent_start = doc.sentence_of(m.start())[0]
     orgs = [e for e in _role_orgs(doc) if sent_start <= e.start and e.end <= m.start()]
     items: list[OrgSpan] = []
     pos = m.start()
+    town_gap = _town_gap(rule.options.get("town_gap"))
     for e in reversed(orgs):
         if items and e.end > items[-1].start:
             continue  # nested inside the one already taken
         gap = text[e.end : pos]
         if not items:
-            if gap.strip(" ,"):
+            if gap.strip(" ,") and not (town_gap is not None and town_gap.fullmatch(gap)):
                 break
         elif not _BEFORE_SEP.fullmatch(gap):
             break
@@ -667,7 +678,16 @@ _SCAN_BOUNDS: dict[Callable[[Document, Rule, Any], list[Candidate]], Callable[[s
 
 
 def _key(v: str) -> str:
-    return " ".join(v.replace('"', " ").replace("„", " ").replace("“", " ").replace("”", " ").casefold().split())
+    """One key for the names of one organisation: quotes, case and spacing aside, and an
+    abbreviated head written out (``ДГ "Детелина"`` is ``Детска градина "Детелина"``).
+
+    >>> _key('ДГ „Детелина“') == _key('Детска градина "Детелина"') != _key('ДГ "Пролет"')
+    True
+    """
+    words = v.replace('"', " ").replace("„", " ").replace("“", " ").replace("”", " ").casefold().split()
+    if words:
+        words[0] = _lex().head_expansions.get(words[0], words[0])
+    return " ".join(words)
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
@@ -695,17 +715,20 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             into.extend(builder(doc, rule, m))
     bens.sort(key=lambda c: (c[0], c[1]))
     ben_mentions = [c[2] for c in bens]
-    partner_keys: set[str] = set()
     partner_mentions: list[Mention] = []
+    listed: dict[str, int] = {}  # key -> index in partner_mentions
     for _p, _pos, mention in sorted(parts, key=lambda c: c[1]):
         k = _key(mention.value)
-        if k in partner_keys:
+        at = listed.get(k)
+        if at is not None:
+            if len(mention.value) > len(partner_mentions[at].value):
+                partner_mentions[at] = mention  # the full form of an abbreviated name, in its place
             continue
-        partner_keys.add(k)
+        listed[k] = len(partner_mentions)
         partner_mentions.append(mention)
     # a partner is never the beneficiary; an organisation named as a partner
     # is not the beneficiary either
-    ben_mentions = [b for b in ben_mentions if _key(b.value) not in partner_keys]
+    ben_mentions = [b for b in ben_mentions if _key(b.value) not in listed]
     best = ben_mentions[0] if ben_mentions else None
     if best is not None:
         bk = _key(best.value)
