@@ -17,9 +17,10 @@ A partition's files are written under temporary names and renamed at the end,
 the records file last, so a partition is either complete or absent: ``--resume``
 skips the complete ones.  ``OUT/plan.json`` holds a digest of the partition
 plan; resuming with other inputs or another ``--partition-size`` is refused
-rather than mixing two plans' partitions.  Duplicate doc_ids within a partition are handled as in
-a local run; across partitions, a final pass in the client (partition order =
-input order) turns later copies into ``duplicate_id`` error rows.  Reading the
+rather than mixing two plans' partitions.  Duplicate doc_ids within a partition
+are handled as in a local run; across partitions, a final pass in the client
+(partition order = input order) turns later copies into ``duplicate_id`` error
+rows.  Reading the
 concatenated ``part-*.jsonl`` in order gives the records of the local run.
 """
 
