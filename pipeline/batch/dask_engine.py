@@ -70,10 +70,6 @@ def part_files(outdir: str | Path) -> list[Path]:
     return sorted(p for p in Path(outdir).glob("part-*.jsonl") if p.name.count(".") == 1)
 
 
-def _splittable(path: str, reader: ReaderOptions) -> bool:
-    return input_format(path, reader.input_format) == "jsonl" and not path.lower().endswith(".gz")
-
-
 def plan_partitions(files: Iterable[str], size: int, reader: ReaderOptions) -> list[list[Piece]]:
     """Partitions of about ``size`` documents, in input order.
 
@@ -87,14 +83,13 @@ def plan_partitions(files: Iterable[str], size: int, reader: ReaderOptions) -> l
     current: list[Piece] = []
     held = 0
     for path in files:
-        pieces: list[tuple[Piece, int]] = [(path, 1)]
-        if input_format(path, reader.input_format) in ("jsonl", "csv"):
-            pieces = [(path, size)]
-            if _splittable(path, reader):
-                try:
-                    pieces = [(r, r.lines) for r in jsonl_line_ranges(path, size)]
-                except OSError:  # missing or unreadable: read whole, the worker writes its error row
-                    pass
+        fmt = input_format(path, reader.input_format)
+        pieces: list[tuple[Piece, int]] = [(path, size if fmt in ("jsonl", "csv") else 1)]
+        if fmt == "jsonl" and not path.lower().endswith(".gz"):
+            try:
+                pieces = [(r, r.lines) for r in jsonl_line_ranges(path, size)]
+            except OSError:  # missing or unreadable: read whole, the worker writes its error row
+                pass
         for piece, weight in pieces:
             current.append(piece)
             held += weight
