@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .schema import Mention
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
 
     from .language.ner import Entity
 
-__all__ = ["Document"]
+__all__ = ["Document", "lead_end"]
+
+#: non-blank lines of a release's lead: source or date line, headline, first paragraph
+LEAD_LINES = 4
 
 
 @dataclass
@@ -120,3 +124,24 @@ class Document:
         return [
             e for e in self.entities if e.start >= start and e.end <= end and (labels is None or e.label in labels)
         ]
+
+
+@lru_cache(maxsize=8)
+def lead_end(text: str) -> int:
+    """Where the lead ends: after the fourth non-blank line, or after the 12th line if sooner.
+
+    What a release says of itself stands there (its subject, how many projects it is about).
+    Computed once per text, as the lead-subject rule is tried at every line start (before, each
+    try counted the lines above it: quadratic in a long text)."""
+    nonblank = 0
+    pos = 0
+    for _ in range(LEAD_LINES * 3):
+        nl = text.find("\n", pos)
+        if text[pos: len(text) if nl < 0 else nl].strip():
+            nonblank += 1
+        if nl < 0:
+            return len(text)
+        pos = nl + 1
+        if nonblank == LEAD_LINES:
+            break
+    return pos

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 import regex
 
-from ..document import Document
-from ..rules import Rule, RuleSet, first_words, lexicon_alternation, load_ruleset
+from ..document import Document, lead_end
+from ..rules import Rule, RuleSet, casefolded, first_words, lexicon_alternation, load_ruleset, word_starts
 from ..schema import Mention
 
 __all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "is_several", "extract"]
@@ -82,20 +82,53 @@ def _several_pattern() -> regex.Pattern[str]:
     lex = _rules().lexicons
     return regex.compile(
         r"\b" + lexicon_alternation(lex["several_numbers"]) + r"\s+(?:\w+\s+){0,2}?"
-        + lexicon_alternation(lex["project_plural"]) + r"\b|\b" + lexicon_alternation(lex["several_ordinals"])
+        + lexicon_alternation(lex["project_plural"]) + r"\b|\b"
+        + r"(?<!\b" + lexicon_alternation(lex["ordinal_copulas"]) + r"\s+)" + lexicon_alternation(lex["several_ordinals"])
         + r"\s+" + lexicon_alternation(lex["project_singular"]) + r"\b",
         regex.IGNORECASE,
     )
 
 
+#: a figure of two or more (and one adjective) right before ``проекта``: ``одобри 11 проекта``
+_FIGURE_BEFORE = regex.compile(r"(?<![\d.,])(?:[2-9]|[1-9]\d+)\s+(?:\p{Ll}+\s+)?$")
+
+
+def _figure_before_projects(text: str) -> bool:
+    """A figure of projects in the lead (``МИГ одобри 11 проекта``): the release is about them.
+    Further down a figure is context (``досега сдружението е подкрепило 14 проекта``)."""
+    end = lead_end(text)
+    low = casefolded(text[:end]) or text[:end].lower()
+    for noun in _rules().lexicons["project_plural"]:
+        for q in word_starts(low, (str(noun),)):
+            after = q + len(str(noun))
+            if after < len(text) and text[after].isalpha():
+                continue
+            m = _FIGURE_BEFORE.search(text, max(0, q - 40), q)
+            if m and m.group().split()[-1].lower() not in _figure_units():
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _figure_units() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in _rules().lexicons["several_figure_units"])
+
+
 @lru_cache(maxsize=8)
 def is_several(text: str) -> bool:
-    """Whether the text speaks of several projects (Два нови проекта ..., Вторият проект ...).
+    """Whether the text speaks of several projects (Два нови проекта ..., Вторият проект ...,
+    одобри 11 проекта).
 
     >>> is_several("Община Троян спечели два нови проекта."), is_several("Проектът е нов.")
     (True, False)
+    >>> is_several("Вторият проект е за деца."), is_several("Това е вторият проект на училището.")
+    (True, False)
+    >>> is_several("Комитетът одобри 11 проекта."), is_several("След 18 месеца проекта приключва.")
+    (True, False)
+    >>> is_several("Общината стартира проект.\\n\\nИ\\nИ\\nИ\\nДосега е изпълнила 14 проекта.")
+    False
     """
-    return next(_several_rule().finditer(text), None) is not None
+    return next(_several_rule().finditer(text), None) is not None or _figure_before_projects(text)
 
 
 def canonical_code(surface: str) -> str:
@@ -153,14 +186,15 @@ def _project_key(code: str) -> str:
 
 def _contract_numbers(doc: Document) -> list[tuple[int, int, str, str]]:
     """Contract and non-ИСУН project numbers: (start, end, number, rule id)."""
-    out = []
-    for rule_id in ("codes.contract_number", "codes.programme_project_number"):
+    out: dict[tuple[int, int], tuple[int, int, str, str]] = {}
+    for rule_id in ("codes.contract_number", "codes.programme_project_number", "codes.erasmus_project_number"):
         for m in _rules().rule(rule_id).finditer(doc.text):
             num = m.group("num")
             if len(num) < 3 or not any(ch.isdigit() for ch in num) or num.upper().startswith("BG"):
                 continue
-            out.append((m.start("num"), m.end("num"), num.upper(), rule_id))
-    return sorted(out)
+            # one mention per span: a cue-led rule and the shape rule may find the same number
+            out.setdefault(m.span("num"), (m.start("num"), m.end("num"), num.upper(), rule_id))
+    return sorted(out.values())
 
 
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:

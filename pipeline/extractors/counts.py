@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import accumulate, compress
 from operator import add, sub
@@ -208,7 +208,21 @@ class _Lex:
         if hit is not None:
             return hit
         lemma = self.lemmatizer.lemma(low)
-        return self.by_lemma.get(lemma.lower()) if lemma else None
+        found = self.by_lemma.get(lemma.lower()) if lemma else None
+        if found is None and "-" in low:
+            found = self._compound(low)
+        return found
+
+    def _compound(self, low: str) -> _Noun | None:
+        """A hyphenated compound of two nouns the lexicon knows (``помощник-възпитатели``):
+        counted as its last part, its lemma the two parts' lemmas joined."""
+        first, _, last = low.rpartition("-")
+        if not first or "-" in first:
+            return None
+        head, tail = self.noun(first), self.noun(last)
+        if head is None or tail is None:
+            return None
+        return replace(tail, lemma=f"{head.lemma}-{tail.lemma}")
 
 
     def fallback_noun(self, word: str, *, single: bool = False) -> _Noun | None:
@@ -702,9 +716,13 @@ def _nearest_cue(scan: _CueScan, sent: tuple[int, int], toks: list[_Tok], head_t
     head = (toks[head_tok][_START], toks[head_tok][_END]) if 0 <= head_tok < len(toks) else (start, start)
     lo = max(sent[0], start - _CUE_REACH)
     # `ще бъдат наети 3 екскурзоводи, а общината очаква 12 000 посетители`: a clause opened by
-    # `, а` has its own subject and verb; no cue before it speaks for the counts after it
+    # `, а` has its own subject and verb; no cue in it speaks for the counts before it, nor a
+    # cue before it for the counts after it
     lo = max(lo, doc_text.rfind(", а ", lo, start) + 1)
     hi = min(sent[1], end + _CUE_REACH)
+    contrast = doc_text.find(", а ", end, hi)
+    if contrast >= 0:
+        hi = contrast
     windows = []
     if bounds is not None:
         b_lo = max(lo, bounds[0], doc_text.rfind(";", lo, start) + 1)  # `lo` is already past a `, а`
@@ -957,13 +975,17 @@ def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], em
     if n.start - prev.end > _INHERIT_REACH:
         return False
     follows = lx.inherit_re.match(text, n.end)
+    head_tok = n.i
     if follows:
         word = follows.group().strip().lower()
         if word == "от":
             # partitive "5 от общините" names its own noun
-            h = _find_head(text, toks, _tok_after(toks, follows.end()), allow_copula=False)
+            k = _tok_after(toks, follows.end())
+            h = _find_head(text, toks, k, allow_copula=False)
             if h is not None and h.coord is None:
                 return False
+            if k < len(toks) and toks[k][_KIND] == "word":
+                head_tok = k  # `23 от обучените са назначени`: the referent names the group, not what these did
         if word == "за" and not _after_conjunction(text, toks, n, prev):
             return False
     elif not _after_conjunction(text, toks, n, prev) or not _bare(text, toks, n):
@@ -975,7 +997,7 @@ def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], em
     if noun.category not in ("people", "person"):
         # people are re-read from their own clause (52 от тях получиха свидетелство)
         noun = _Noun(noun.lemma, prev.count.category, prev.count.category, False, ())
-    return bool(emit(n, _Head(noun, n.i, ()), "counts.inherit_referent", n.start, n.end))
+    return bool(emit(n, _Head(noun, head_tok, ()), "counts.inherit_referent", n.start, n.end))
 
 
 def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:

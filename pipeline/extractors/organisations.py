@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from ..document import Document
+from ..document import Document, lead_end
 from ..language.ner import Entity, recent_quoted_spans
 from ..rules import Rule, RuleSet, compile_v1, factored_alternation, load_ruleset
 from ..schema import Mention
@@ -83,6 +83,7 @@ class _Lex:
     subject_gap: Any
     plural_quantifiers: frozenset[str]
     works_subjects: frozenset[str]
+    programme_subjects: frozenset[str]
     head_expansions: dict[str, str]  # casefolded abbreviated head -> casefolded full form
 
 
@@ -104,7 +105,7 @@ def _lex() -> _Lex:
         connectors=compile_v1(rf"^(?:{factored_alternation(lx['list_connectors'], ignore_case=True)})\s+", regex.I),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
         subject_gap=compile_v1(
-            rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+'
+            rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?(?:{_SEAT_MUNICIPALITY}\s*,)?'
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
             rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
             # ... with its municipality: `ДГ "X" - с. Брестак, община Вълчи дол, започна`
@@ -116,6 +117,7 @@ def _lex() -> _Lex:
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
         works_subjects=frozenset(w.casefold() for w in lx["works_subjects"]),
+        programme_subjects=frozenset(w.casefold() for w in lx["programme_subjects"]),
         head_expansions={k.casefold(): v.casefold() for k, v in lx["head_abbreviations"].items()},
     )
 
@@ -280,11 +282,15 @@ def _beneficiary(doc: Document, rule: Rule, org: OrgSpan | None, anchor: int) ->
 
 def _about_works(doc: Document, pos: int) -> bool:
     """The sentence before ``pos`` names works or a supply (``Строителните работи ще бъдат
-    изпълнени от X ЕООД``): whoever does them is a contractor, not the beneficiary."""
+    изпълнени от X ЕООД``): whoever does them is a contractor, not the beneficiary; or its
+    subject is a programme (``Програмата се изпълнява от Агенцията по заетостта``): whoever
+    runs it is the programme's operator."""
     start = doc.sentence_of(pos)[0]
     words = _WORD.findall(doc.text[start:pos].casefold())
     if any(w.startswith("проект") for w in words):
         return False  # `Проектът за ремонт ... се изпълнява от`: the project's own doer
+    if any(w in _lex().programme_subjects for w in words[:2]):
+        return True
     return any(w in _lex().works_subjects for w in words)
 
 
@@ -610,30 +616,11 @@ def _municipality(doc: Document, beneficiary: Mention | None) -> list[Mention]:
 
 # -- entry point -------------------------------------------------------------
 
-_LEAD_LINES = 4
 _AFTER_SUBJECT = regex.compile(
     r"(?:\s*-\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{Lu}[\p{L}-]+|\s+от\s+(?:гр\.\s*)?\p{Lu}[\p{L}-]+)?"
     r"\s+(?:ще\s+|се\s+|е\s+)?\p{Ll}[\p{Ll}-]+", regex.V1)
 
 
-@lru_cache(maxsize=8)
-def _lead_end(text: str) -> int:
-    """Where the lead ends: after the fourth non-blank line, or after the 12th line if sooner.
-
-    Computed once per text, as the lead-subject rule is tried at every line start (before, each
-    try counted the lines above it: quadratic in a long text)."""
-    nonblank = 0
-    pos = 0
-    for _ in range(_LEAD_LINES * 3):
-        nl = text.find("\n", pos)
-        if text[pos: len(text) if nl < 0 else nl].strip():
-            nonblank += 1
-        if nl < 0:
-            return len(text)
-        pos = nl + 1
-        if nonblank == _LEAD_LINES:
-            break
-    return pos
 
 
 def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
@@ -643,7 +630,7 @@ def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     ``МБАЛ "X" АД ще модернизира ...``.  Only the first few lines count, a funder
     never does, and a text about several projects or a call has no beneficiary."""
     text = doc.text
-    if m.start() >= _lead_end(text) or is_several(text) or is_call(text):
+    if m.start() >= lead_end(text) or is_several(text) or is_call(text):
         return []
     lx = _lex()
     for e in _orgs(doc):
@@ -673,7 +660,7 @@ _BUILDERS: dict[str, Callable[[Document, Rule, Any], list[Candidate]]] = {
 #: rule stops there (the lead-subject rule matches at every line start of the text, and its
 #: builder only reads the lead: scanning the rest for line starts cost as much as the builder)
 _SCAN_BOUNDS: dict[Callable[[Document, Rule, Any], list[Candidate]], Callable[[str], int]] = {
-    _b_lead_subject: _lead_end,
+    _b_lead_subject: lead_end,
 }
 
 

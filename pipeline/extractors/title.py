@@ -154,6 +154,12 @@ def _choose(doc: Document, cands: list[_Candidate]) -> _Candidate | None:
         full = [c for c in pool if not _ACRONYM.match(_value(doc, c))]
         if full:
             choice = full[0]
+    if _value(doc, choice).isupper():
+        # a headline in capitals and the same name in the body: the body writes it as it is spelt
+        key = _value(doc, choice).casefold()
+        spelt = [c for c in cands if not _value(doc, c).isupper() and _value(doc, c).casefold() == key]
+        if spelt:
+            choice = min(spelt, key=lambda c: c.start)
     return choice
 
 
