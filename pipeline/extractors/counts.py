@@ -185,6 +185,8 @@ class _Lex:
         self.not_noun_endings = tuple(words("not_noun_endings"))
         self.person_endings = tuple(words("person_noun_endings"))
         self.person_exceptions = words("person_ending_exceptions")
+        self.unknown_person_recast = tuple((str(k), str(v)) for k, v in
+                                           (lex.get("unknown_person_recast") or {}).items())
         suffix_raw = lex.get("plural_suffixes") or {}
         self.suffix_rules = tuple(sorted(((str(k), tuple(str(e) for e in (v or [""]))) for k, v in suffix_raw.items()),
                                          key=lambda r: -len(r[0])))
@@ -267,7 +269,8 @@ class _Lex:
         person = low.endswith(self.person_endings) and lemma not in self.person_exceptions
         hit = self.fallback_nouns.get((lemma, person))
         if hit is None:
-            hit = _Noun(lemma, "person" if person else "thing", "participants", False, ())
+            hit = _Noun(lemma, "person" if person else "thing", "participants", False, (),
+                        self.unknown_person_recast if person else ())
             self.fallback_nouns[(lemma, person)] = hit
         return hit
 
@@ -702,10 +705,14 @@ def _category(scan: _CueScan, clause: Callable[[], tuple[tuple[int, int], tuple[
                 return comp.category
             if t[_KIND] != "word":
                 break
-    # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway)
+    # a cue recast to the noun's own default says nothing (staff "наети" are jobs anyway);
+    # one recast to another category gives that one (unknown trades "наети" are jobs)
     silent = {cue for cue, cat in noun.recast if cat == noun.default}
     sent, bounds = clause()
-    return _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.people_cues, silent) or noun.default
+    cue_cat = _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.people_cues, silent)
+    if cue_cat is None:
+        return noun.default
+    return dict(noun.recast).get(cue_cat, cue_cat)
 
 
 def _nearest_cue(scan: _CueScan, sent: tuple[int, int], toks: list[_Tok], head_tok: int, start: int, end: int,
