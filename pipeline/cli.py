@@ -28,7 +28,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     opts = BatchOptions(
         output=args.output, mentions=args.mentions, errors=args.errors, ner=args.ner, jobs=args.jobs,
         resume=args.resume, reader=reader, progress=args.progress, chunksize=args.chunksize,
-        engine=args.engine, scheduler=args.scheduler, partition_size=args.partition_size, quiet=args.quiet,
+        engine=args.engine, scheduler=args.scheduler, partition_size=args.partition_size,
+        part_format=args.part_format, quiet=args.quiet,
     )
     try:
         summary = run_batch(args.paths, opts)
@@ -82,11 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--chunksize", type=int, default=8, help="documents per task sent to a worker (default 8)")
     e.add_argument("-q", "--quiet", action="store_true", help="no summary or error lines on stderr")
     e.add_argument("--engine", default="local", choices=("local", "dask"),
-                   help="dask: run on a Dask cluster, output a folder of part-*.jsonl files")
+                   help="dask: run on a Dask cluster, output a folder of part-*.jsonl files (or Parquet datasets)")
     e.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
     e.add_argument("--partition-size", type=int, default=500,
                    help="documents per Dask partition: one-document files, or lines of an uncompressed JSONL "
                         "file, which is cut into line ranges (default 500)")
+    e.add_argument("--part-format", default="jsonl", choices=("jsonl", "parquet"),
+                   help="--engine dask: write the records (and --mentions) parts as part-NNNNN.jsonl (default) or "
+                        "as Parquet datasets OUT/records/ and OUT/mentions/ with the columns of -o FILE.parquet; "
+                        "errors stay JSONL (ignored by the local engine, like --scheduler)")
     e.set_defaults(func=cmd_extract)
 
     v = sub.add_parser("evaluate", help="score extraction against gold")

@@ -99,3 +99,85 @@ def test_resume_refuses_another_partition_plan(tmp_path: Path) -> None:
     other = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=1, dask_processes=False, quiet=True, resume=True)
     with pytest.raises(ValueError, match="partition-size"):
         run_batch([str(folder)], other)
+
+
+def test_dask_parquet_parts_read_back_as_the_local_parquet_table(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    folder = tmp_path / "in"
+    ids = write_corpus(folder, 5, seed=6, size=600)
+    (folder / "sub").mkdir()
+    (folder / "sub" / f"{ids[1]}.txt").write_text("Дубликат.", encoding="utf-8")  # duplicate across partitions
+    dup = json.dumps({"id": "jdup", "text": "Община Смолян изпълнява проект."}, ensure_ascii=False)
+    (folder / "sub" / "dups.jsonl").write_text(dup + "\n" + dup + "\n", encoding="utf-8")  # within one partition
+    (folder / "sub" / "empty.txt").write_bytes(b"")
+    local = run_batch([str(folder)], BatchOptions(output=str(tmp_path / "local.parquet"), jobs=1, quiet=True,
+                                                  mentions=str(tmp_path / "local.mentions.parquet")))
+    out = tmp_path / "dask_out"
+    opts = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=3, dask_processes=False,
+                        mentions="yes", part_format="parquet", quiet=True)
+    dsk = run_batch([str(folder)], opts)
+    parts = part_files(out)
+    assert [p.name for p in parts] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    assert part_files(out, "jsonl") == [] and not list(out.rglob("*.tmp"))
+    want = pq.read_table(tmp_path / "local.parquet")
+    got = pa.concat_tables([pq.read_table(p) for p in parts])  # fails unless the parts' schemas agree
+    assert got.schema == want.schema and got.equals(want)
+    assert got.column("doc_id").to_pylist() == [*ids, "jdup"]
+    # the folders are datasets: read as one table, in part order
+    assert pq.read_table(out / "records").equals(want)
+    assert pq.read_table(out / "mentions").equals(pq.read_table(tmp_path / "local.mentions.parquet"))
+    assert dsk.outputs["records"] == str(out / "records") and dsk.outputs["mentions"] == str(out / "mentions")
+    with (tmp_path / "local.errors.csv").open(encoding="utf-8", newline="") as fh:
+        local_errs = sorted((e["doc_id"], e["kind"]) for e in csv.DictReader(fh))
+    errs = sorted((e["doc_id"], e["kind"]) for p in sorted(out.glob("part-*.errors.jsonl")) for e in read_jsonl(p))
+    assert errs == local_errs == sorted([(ids[1], "duplicate_id"), ("jdup", "duplicate_id"), ("empty", "empty")])
+    assert (dsk.total_records, dsk.total_errors) == (local.records, local.errors) == (6, 3)
+
+
+def test_dask_parquet_duplicates_across_partitions_become_error_rows(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    text = "Община Смолян изпълнява проект \"Заедно\" с обща стойност 1 035 612 лв.\n"
+    for name in ("x.txt", "y.txt", "sub/x.txt"):
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "dask_out"
+    opts = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=1, dask_processes=False,
+                        mentions="yes", part_format="parquet", quiet=True)
+    s = run_batch([str(folder)], opts)
+    assert (s.total_records, s.total_errors, s.exit_code) == (2, 1, 2)
+    first, last = pq.read_table(out / "records" / "part-00000.parquet"), pq.read_table(out / "records" / "part-00002.parquet")
+    assert first.column("doc_id").to_pylist() == ["x"]
+    assert last.num_rows == 0 and last.schema == first.schema  # rewritten without the copy, same columns
+    assert pq.read_table(out / "mentions" / "part-00000.parquet").num_rows > 0
+    assert pq.read_table(out / "mentions" / "part-00002.parquet").num_rows == 0
+    [err] = read_jsonl(out / "part-00002.errors.jsonl")
+    assert (err["doc_id"], err["kind"], err["source"]) == ("x", "duplicate_id", str(folder / "sub" / "x.txt"))
+    assert (out / "part-00002.ids.tsv").read_text(encoding="utf-8") == ""
+    again = run_batch([str(folder)], BatchOptions(**{**opts.__dict__, "resume": True}))  # nothing to do, nothing changes
+    assert (again.total_records, again.total_errors) == (2, 1)
+
+
+def test_dask_resume_refuses_another_part_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    folder = tmp_path / "in"
+    write_corpus(folder, 3, seed=2, size=500)
+    out = tmp_path / "dask_out"
+    opts = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=2, dask_processes=False, quiet=True)
+    run_batch([str(folder)], opts)
+    assert json.loads((out / "plan.json").read_text(encoding="utf-8"))["part_format"] == "jsonl"
+    # refused before any work, so the CLI (whose LocalCluster would use processes) is cheap to call here
+    assert main(["extract", str(folder), "-o", str(out), "--engine", "dask", "--partition-size", "2",
+                 "--part-format", "parquet", "--resume", "-q"]) == 1
+    assert "--part-format jsonl" in capsys.readouterr().err
+    assert [p.name for p in part_files(out)] == ["part-00000.jsonl", "part-00001.jsonl"]  # left as they were
+    parquet = BatchOptions(**{**opts.__dict__, "part_format": "parquet"})
+    assert run_batch([str(folder)], parquet).total_records == 3  # without --resume: a fresh run, parquet parts
+    assert [p.name for p in part_files(out)] == ["part-00000.parquet", "part-00001.parquet"]
+    with pytest.raises(ValueError, match="part-format parquet"):
+        run_batch([str(folder)], BatchOptions(**{**opts.__dict__, "resume": True}))
+    assert run_batch([str(folder)], BatchOptions(**{**parquet.__dict__, "resume": True})).total_records == 3

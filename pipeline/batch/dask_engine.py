@@ -13,15 +13,31 @@ own files in the output folder::
     OUT/part-00000.errors.jsonl     error rows
     OUT/part-00000.ids.tsv          doc_id and source of each record (for the duplicate pass)
 
+With ``--part-format parquet`` the records and mentions parts are Parquet
+datasets instead, one folder each, which pandas, pyarrow, Dask, DuckDB and Spark
+read as one table (``pd.read_parquet("OUT/records")``)::
+
+    OUT/records/part-00000.parquet
+    OUT/mentions/part-00000.parquet
+
+Each part is spooled as JSONL and converted by
+:func:`pipeline.writers.convert_jsonl`, the local engine's own path, so the parts
+have exactly the columns and the explicit schema of a local ``-o FILE.parquet``
+and concatenate into its table.  The errors and ids parts stay JSONL/TSV in the
+output folder in both formats: they are small, the duplicate pass edits them in
+place, and the errors rows are the same as in a JSONL run.  Temporary files
+start with a dot, which dataset readers skip.
+
 A partition's files are written under temporary names and renamed at the end,
 the records file last, so a partition is either complete or absent: ``--resume``
 skips the complete ones.  ``OUT/plan.json`` holds a digest of the partition
-plan; resuming with other inputs or another ``--partition-size`` is refused
-rather than mixing two plans' partitions.  Duplicate doc_ids within a partition
+plan and the part format; resuming with other inputs, another
+``--partition-size`` or another ``--part-format`` is refused rather than
+mixing two plans' partitions.  Duplicate doc_ids within a partition
 are handled as in a local run; across partitions, a final pass in the client
 (partition order = input order) turns later copies into ``duplicate_id`` error
-rows.  Reading the
-concatenated ``part-*.jsonl`` in order gives the records of the local run.
+rows (the part is rewritten without them, JSONL or Parquet).  Reading the
+concatenated record parts in order gives the records of the local run.
 """
 
 from __future__ import annotations
@@ -43,12 +59,16 @@ from ..readers import (
     iter_paths,
     jsonl_line_ranges,
 )
+from ..writers import convert_jsonl
 from .errors import ErrorRow
 from .runner import BatchOptions, BatchSummary, default_jobs
 from .state import IdSet
 from .worker import init_worker, process_item
 
-__all__ = ["run_dask", "process_partition", "part_files", "plan_partitions"]
+__all__ = ["PART_FORMATS", "run_dask", "process_partition", "part_files", "plan_partitions"]
+
+#: the formats of the records and mentions parts (``--part-format``)
+PART_FORMATS = ("jsonl", "parquet")
 
 #: a partition's share of the input: a file read whole, or a line range of a JSONL file
 Piece = str | LineRange
@@ -61,13 +81,28 @@ def _dup_row(doc_id: str, source: str) -> ErrorRow:
                     f"doc_id {doc_id!r} is already used by an earlier document; this one is not extracted")
 
 
-def _name(outdir: Path, i: int, kind: str) -> Path:
-    return outdir / (f"part-{i:05d}.jsonl" if kind == "records" else f"part-{i:05d}.{kind}")
+def _name(outdir: Path, i: int, kind: str, fmt: str = "jsonl") -> Path:
+    """Partition ``i``'s file of ``kind`` (records, mentions, errors, ids); ``fmt`` is the part format."""
+    if fmt == "parquet" and kind in ("records", "mentions"):
+        return outdir / kind / f"part-{i:05d}.parquet"
+    suffix = {"records": "jsonl", "mentions": "mentions.jsonl", "errors": "errors.jsonl", "ids": "ids.tsv"}[kind]
+    return outdir / f"part-{i:05d}.{suffix}"
 
 
-def part_files(outdir: str | Path) -> list[Path]:
-    """The records files of a dask output folder, in input order."""
-    return sorted(p for p in Path(outdir).glob("part-*.jsonl") if p.name.count(".") == 1)
+def _tmp(path: Path, tag: str = "tmp") -> Path:
+    """A temporary name beside ``path``: hidden, so that dataset readers of the folder skip it."""
+    return path.with_name(f".{path.name}.{tag}")
+
+
+def part_files(outdir: str | Path, part_format: str | None = None) -> list[Path]:
+    """The records files of a dask output folder, in input order (of ``part_format``, or of either)."""
+    out = Path(outdir)
+    found: list[Path] = []
+    if part_format in (None, "jsonl"):
+        found += sorted(p for p in out.glob("part-*.jsonl") if p.name.count(".") == 1)
+    if part_format in (None, "parquet"):
+        found += sorted((out / "records").glob("part-*.parquet"))
+    return found
 
 
 def plan_partitions(files: Iterable[str], size: int, reader: ReaderOptions) -> list[list[Piece]]:
@@ -101,21 +136,27 @@ def plan_partitions(files: Iterable[str], size: int, reader: ReaderOptions) -> l
     return parts
 
 
-def _plan_digest(parts: list[list[Piece]]) -> str:
+def _plan_digest(parts: list[list[Piece]], fmt: str = "jsonl") -> str:
     h = hashlib.sha256()
+    if fmt != "jsonl":  # a JSONL plan keeps the digest it had before --part-format existed
+        h.update(f"part-format\t{fmt}\n".encode())
     for i, part in enumerate(parts):
         for piece in part:
             h.update(f"{i}\t{piece!r}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
-def _check_plan(outdir: Path, parts: list[list[Piece]], resume: bool) -> None:
+def _check_plan(outdir: Path, parts: list[list[Piece]], resume: bool, fmt: str = "jsonl") -> None:
     """Write the plan's digest; on ``--resume`` refuse a plan other than the interrupted run's."""
     path = outdir / "plan.json"
-    plan = {"partitions": len(parts), "sha256": _plan_digest(parts)}
+    plan: dict[str, Any] = {"partitions": len(parts), "sha256": _plan_digest(parts, fmt), "part_format": fmt}
     if resume and path.exists():
         before = json.loads(path.read_text(encoding="utf-8"))
-        if before != plan:
+        before_fmt = before.get("part_format", "jsonl")  # plan.json written before --part-format: JSONL parts
+        if before_fmt != fmt:
+            raise ValueError(f"--resume: the interrupted run wrote --part-format {before_fmt} parts, not {fmt}; "
+                             f"resume with --part-format {before_fmt}, or run again without --resume")
+        if {**before, "part_format": before_fmt} != plan:
             raise ValueError(f"--resume: the inputs or --partition-size differ from the interrupted run's "
                              f"({before.get('partitions')} partitions then, {len(parts)} now); "
                              f"resume with the same ones, or run again without --resume")
@@ -130,7 +171,8 @@ def _iter_pieces(pieces: list[Piece], reader: ReaderOptions) -> Iterator[Any]:
             yield from iter_items([piece], reader)
 
 
-def process_partition(task: tuple[int, list[Piece]], outdir: str, ner: str, reader: ReaderOptions, mentions: bool) -> dict[str, Any]:
+def process_partition(task: tuple[int, list[Piece]], outdir: str, ner: str, reader: ReaderOptions, mentions: bool,
+                      part_format: str = "jsonl") -> dict[str, Any]:
     """Read, extract and write one partition (runs on a Dask worker)."""
     i, pieces = task
     key = f"{ner}|{mentions}|{reader}"
@@ -138,9 +180,17 @@ def process_partition(task: tuple[int, list[Piece]], outdir: str, ner: str, read
         init_worker(ner, reader, mentions)
         _READY["key"] = key
     out = Path(outdir)
-    kinds = ["errors.jsonl", "ids.tsv", "records"] + (["mentions.jsonl"] if mentions else [])
-    tmp = {k: _name(out, i, k).with_name(_name(out, i, k).name + ".tmp") for k in kinds}
-    fh = {k: p.open("w", encoding="utf-8") for k, p in tmp.items()}
+    parquet = part_format == "parquet"
+    kinds = ["errors", "ids", "records"] + (["mentions"] if mentions else [])
+    final = {k: _name(out, i, k, part_format) for k in kinds}
+    for path in final.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = {k: _tmp(p) for k, p in final.items()}
+    # Parquet parts: records and mentions are spooled as JSONL (records with their source _meta, as the
+    # local engine spools them) and converted at the end by the local engine's writer
+    tables = [k for k in ("records", "mentions") if parquet and k in kinds]
+    spool = {k: _tmp(final[k], "spool.tmp") if k in tables else tmp[k] for k in kinds}
+    fh = {k: p.open("w", encoding="utf-8") for k, p in spool.items()}
     seen: set[str] = set()
     n_rec = n_err = words = 0
     try:
@@ -153,29 +203,33 @@ def process_partition(task: tuple[int, list[Piece]], outdir: str, ner: str, read
                 oc = process_item(item)
                 oc_err = oc.error
             if oc_err is not None:
-                fh["errors.jsonl"].write(json.dumps(oc_err.to_dict(), ensure_ascii=False) + "\n")
+                fh["errors"].write(json.dumps(oc_err.to_dict(), ensure_ascii=False) + "\n")
                 n_err += 1
                 continue
             assert oc is not None and oc.record is not None
             if mentions:
                 for row in oc.mentions:
-                    fh["mentions.jsonl"].write(json.dumps(row, ensure_ascii=False) + "\n")
-            fh["records"].write(json.dumps(oc.record, ensure_ascii=False) + "\n")
-            fh["ids.tsv"].write(f"{oc.doc_id}\t{oc.source}\n")
+                    fh["mentions"].write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            rec = {**oc.record, "_meta": oc.meta} if parquet else oc.record
+            fh["records"].write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
+            fh["ids"].write(f"{oc.doc_id}\t{oc.source}\n")
             n_rec += 1
             words += oc.words
     finally:
         for f in fh.values():
             f.close()
+    for table in tables:
+        convert_jsonl(spool[table], tmp[table], table, fmt=part_format)
+        spool[table].unlink()
     for k in [k for k in kinds if k != "records"] + ["records"]:  # records last: marks the partition complete
-        os.replace(tmp[k], _name(out, i, k))
+        os.replace(tmp[k], final[k])
     return {"part": i, "records": n_rec, "errors": n_err, "words": words}
 
 
 def _rewrite(path: Path, keep: Any) -> None:
     if not path.exists():
         return
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = _tmp(path)
     with path.open(encoding="utf-8") as src, tmp.open("w", encoding="utf-8") as dst:
         for line in src:
             if keep(line):
@@ -183,13 +237,42 @@ def _rewrite(path: Path, keep: Any) -> None:
     os.replace(tmp, path)
 
 
-def _dedupe_across_parts(outdir: Path, n_parts: int) -> int:
+def _rewrite_parquet(path: Path, gone: frozenset[str]) -> None:
+    """Rewrite a Parquet part without the rows of the ``gone`` doc_ids, keeping its schema."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        return
+    tmp = _tmp(path)
+    drop = pa.array(sorted(gone), pa.string())
+    with pq.ParquetFile(path) as src, pq.ParquetWriter(tmp, src.schema_arrow) as dst:
+        kept = 0
+        for batch in src.iter_batches():
+            rows = pa.Table.from_batches([batch]).filter(pc.invert(pc.is_in(batch["doc_id"], value_set=drop)))
+            if rows.num_rows:
+                dst.write_table(rows)
+                kept += rows.num_rows
+        if not kept:  # as the writer does: a part left with no rows still has its columns
+            dst.write_table(src.schema_arrow.empty_table())
+    os.replace(tmp, path)
+
+
+def _drop_docs(path: Path, gone: frozenset[str]) -> None:
+    if path.suffix == ".parquet":
+        _rewrite_parquet(path, gone)
+    else:
+        _rewrite(path, lambda ln: json.loads(ln)["doc_id"] not in gone)
+
+
+def _dedupe_across_parts(outdir: Path, n_parts: int, fmt: str = "jsonl") -> int:
     """Turn records whose doc_id an earlier partition already has into duplicate_id rows."""
     seen = IdSet()
     n_dups = 0
     try:
         for i in range(n_parts):
-            ids_path, err_path = _name(outdir, i, "ids.tsv"), _name(outdir, i, "errors.jsonl")
+            ids_path, err_path = _name(outdir, i, "ids"), _name(outdir, i, "errors")
             if not ids_path.exists():
                 continue
             dup_recs: dict[str, str] = {}
@@ -208,9 +291,9 @@ def _dedupe_across_parts(outdir: Path, n_parts: int) -> int:
                 err_rows += [_dup_row(d, s).to_dict() for d, s in dup_recs.items()]
                 changed = True
                 gone = frozenset(dup_recs)
-                _rewrite(_name(outdir, i, "mentions.jsonl"), lambda ln, gone=gone: json.loads(ln)["doc_id"] not in gone)
+                _drop_docs(_name(outdir, i, "mentions", fmt), gone)
                 _rewrite(ids_path, lambda ln, gone=gone: ln.split("\t", 1)[0] not in gone)
-                _rewrite(_name(outdir, i, "records"), lambda ln, gone=gone: json.loads(ln)["doc_id"] not in gone)
+                _drop_docs(_name(outdir, i, "records", fmt), gone)
             if changed:
                 err_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in err_rows), encoding="utf-8")
     finally:
@@ -218,9 +301,13 @@ def _dedupe_across_parts(outdir: Path, n_parts: int) -> int:
     return n_dups
 
 
-def _count_lines(path: Path) -> int:
+def _count_rows(path: Path) -> int:
     if not path.exists():
         return 0
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.read_metadata(path).num_rows)
     with path.open("rb") as fh:
         return sum(1 for _ in fh)
 
@@ -230,20 +317,24 @@ def run_dask(paths: list[str], opts: BatchOptions) -> BatchSummary:
     import dask.bag as db
     from dask.distributed import Client, LocalCluster
 
+    fmt = opts.part_format
+    if fmt not in PART_FORMATS:
+        raise ValueError(f"unknown --part-format {fmt!r} (jsonl or parquet)")
     if not opts.output:
-        raise ValueError("--engine dask needs -o/--output: a folder for the part-*.jsonl files")
+        raise ValueError(f"--engine dask needs -o/--output: a folder for the part-*.{fmt} files")
     if "-" in paths:
         raise ValueError("--engine dask reads files, not standard input")
     started = time.perf_counter()
     outdir = Path(opts.output)
     outdir.mkdir(parents=True, exist_ok=True)
     chunks = plan_partitions(iter_paths(paths, exclude=[str(outdir) + os.sep]), opts.partition_size, opts.reader)
-    _check_plan(outdir, chunks, opts.resume)
+    _check_plan(outdir, chunks, opts.resume, fmt)
     if not opts.resume:
-        for p in outdir.glob("part-*"):
-            p.unlink()
-    todo = [(i, c) for i, c in enumerate(chunks) if not (opts.resume and _name(outdir, i, "records").exists())]
-    summary = BatchSummary(outputs={"records": str(outdir)})
+        for pattern in ("part-*", ".part-*", "records/*part-*", "mentions/*part-*"):
+            for p in outdir.glob(pattern):
+                p.unlink()
+    todo = [(i, c) for i, c in enumerate(chunks) if not (opts.resume and _name(outdir, i, "records", fmt).exists())]
+    summary = BatchSummary(outputs={"records": str(outdir / "records" if fmt == "parquet" else outdir)})
     if todo:
         if opts.scheduler:
             client = Client(opts.scheduler)
@@ -255,19 +346,20 @@ def run_dask(paths: list[str], opts: BatchOptions) -> BatchSummary:
         try:
             bag = db.from_sequence(todo, npartitions=len(todo))
             results = bag.map(process_partition, outdir=str(outdir.resolve()), ner=opts.ner, reader=opts.reader,
-                              mentions=bool(opts.mentions)).compute()
+                              mentions=bool(opts.mentions), part_format=fmt).compute()
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
         summary.words = sum(r["words"] for r in results)
-    _dedupe_across_parts(outdir, len(chunks))
-    summary.total_records = sum(_count_lines(_name(outdir, i, "records")) for i in range(len(chunks)))
-    summary.total_errors = sum(_count_lines(_name(outdir, i, "errors.jsonl")) for i in range(len(chunks)))
+    _dedupe_across_parts(outdir, len(chunks), fmt)
+    summary.total_records = sum(_count_rows(_name(outdir, i, "records", fmt)) for i in range(len(chunks)))
+    summary.total_errors = sum(_count_rows(_name(outdir, i, "errors")) for i in range(len(chunks)))
     summary.records, summary.errors = summary.total_records, summary.total_errors
     summary.seconds = time.perf_counter() - started
     if opts.mentions:
-        summary.outputs["mentions"] = str(outdir / "part-*.mentions.jsonl")
+        summary.outputs["mentions"] = str(_name(outdir, 0, "mentions", fmt).parent if fmt == "parquet"
+                                          else outdir / "part-*.mentions.jsonl")
     summary.outputs["errors"] = str(outdir / "part-*.errors.jsonl")
     if not opts.quiet:
         import sys

@@ -55,6 +55,7 @@ class BatchOptions:
     engine: str = "local"
     scheduler: str | None = None
     partition_size: int = 500
+    part_format: str = "jsonl"  # --engine dask: records and mentions parts as jsonl or parquet
     dask_processes: bool = True
     quiet: bool = False
 
