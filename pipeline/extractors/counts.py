@@ -630,9 +630,10 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if nxt is not None and (nxt[_LOW].rstrip(".") in lx.excl_after or lx.never_of[nxt[_LOW]]):
                 return None  # две чисти години: a duration or a unit after all
-            if not (nxt is not None and nxt[_KIND] == "word" and "\n" not in text[t[_END]:nxt[_START]]
-                    and nxt[_LOW] not in lx.stop
-                    and (lx.noun_of[nxt[_LOW]] is not None or lx.fallback_of[nxt[_TEXT]] is not None)):
+            before_noun = (nxt is not None and nxt[_KIND] == "word" and "\n" not in text[t[_END]:nxt[_START]]
+                           and nxt[_LOW] not in lx.stop
+                           and (lx.noun_of[nxt[_LOW]] is not None or lx.fallback_of[nxt[_TEXT]] is not None))
+            if not before_noun and not _coordinated_modifier(toks, k):
                 return _Head(fb, k, tuple(mods), pieces=pieces)
         if low in ("и", "или"):
             last_conj = True
@@ -645,6 +646,15 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
         skipped += 1
         k += 1
     return None
+
+
+def _coordinated_modifier(toks: list[_Tok], k: int) -> bool:
+    """``180 младежки и ромски медиатори``: the word at ``k`` and the one after ``и`` both
+    stand before a noun the lexicon knows, so they are its modifiers."""
+    if k + 3 >= len(toks) or toks[k + 1][_LOW] not in ("и", "или"):
+        return False
+    after, noun = toks[k + 2], toks[k + 3]
+    return after[_KIND] == "word" and noun[_KIND] == "word" and _lex().noun_of[noun[_LOW]] is not None
 
 
 # ---------------------------------------------------------------- category

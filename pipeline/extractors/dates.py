@@ -270,6 +270,7 @@ class _Cues:
     deadline_label: Any
     deadline: Any
     period: Any
+    extension: Any
     contract: Any
     prep: Any
     meta_words: Any
@@ -327,6 +328,7 @@ def _cues() -> _Cues:
         deadline_label=c(_words(lx, "deadline_labels") + label_tail),
         deadline=c(_words(lx, "deadline_cues")),
         period=c(_words(lx, "period_cues") + r"\s*(?::|\s(?:е|ще\s+бъде))?\s*(?:от\s+)?$"),
+        extension=c(_words(lx, "extension_cues") + r"(?:\s+\S+){0,3}?\s+от\s*$"),
         contract=c(r"(?:№\s*[\w./-]+\s*(?:от\s*|/\s*)?|" + _words(lx, "contract_nouns") + r"\s+от\s*)$"),
         prep=c(r"(?<!\w)(?P<p>считано\s+от|до\s+края\s+на|в\s+края\s+на|края\s+на|в\s+началото\s+на|"
                r"началото\s+на|от|до|на|през|в)\s*(?:(?:м\.|месец)\s*)?$"),
@@ -739,7 +741,11 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
             left = _window_left(text, a.start, prev_end, cues)
             role, rank = _role(text, a.start, nxt.atom.end, prev_end, after, cues, scan)
             period = bool(cues.period.search(left)) or bool(scan.search(cues.start_label, left, a.start - len(left), cues))
-            if period or role in ("start", "end"):
+            if cues.extension.search(left):
+                # `срокът се удължава от 31.08.2025 г. до 31.03.2026 г.`: the old end, then the new one
+                it.role, it.scalar_rank = "other", None
+                nxt.role, nxt.scalar_rank = "end", 0
+            elif period or role in ("start", "end"):
                 it.role, nxt.role = "start", "end"
                 several = cues.several.search(_sentence(text, a.start, nxt.atom.end, cues))
                 it.scalar_rank = nxt.scalar_rank = None if several else (0 if period else (rank or 2))

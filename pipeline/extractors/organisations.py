@@ -112,7 +112,9 @@ def _lex() -> _Lex:
             rf'(?:{_SEAT_MUNICIPALITY}\s*,)?'
             # ... or between commas: `НЧ "X", с. Бяла река, община Първомай, приключи`
             rf'|,\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
-            rf'{_SEAT_MUNICIPALITY}?\s*,)[\s,]*)?',
+            rf'{_SEAT_MUNICIPALITY}?\s*,'
+            # ... or a relative clause: `Сдружение "X", което управлява ЦОП - Монтана, изпълнява`
+            rf'|,\s*{factored_alternation(lx["relative_pronouns"], ignore_case=True)}\s[^,.;:\n"]{{1,80}},)[\s,]*)?',
             regex.I,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),

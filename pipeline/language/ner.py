@@ -373,6 +373,13 @@ def pattern_rules() -> tuple[Rule, ...]:
     return tuple(p.rule for p in _patterns())
 
 
+@lru_cache(maxsize=1)
+def _adjective_before() -> Any:
+    """A capitalised adjective just before a position (``Многопрофилна | болница ...``)."""
+    endings = lexicon_alternation(load_ruleset("entities").lexicons["name_adjective_endings"])
+    return compile_v1(rf"(?<![\p{{L}}])\p{{Lu}}\p{{Ll}}+{endings}[ \t]+$")
+
+
 def _pattern_entities(text: str) -> list[Entity]:
     out: list[Entity] = []
     for p in _patterns():
@@ -381,6 +388,12 @@ def _pattern_entities(text: str) -> list[Entity]:
             surface = text[s:e].rstrip(" -")
             if not surface:
                 continue
+            if surface[0].islower():
+                # a head found in any case (`болница за активно лечение "X"`) after a capitalised
+                # adjective: the adjective opens the name (`Многопрофилна болница ...`)
+                adj = _adjective_before().search(text, max(0, s - 40), s)
+                if adj is not None:
+                    s, surface = adj.start(), text[adj.start():s + len(surface)]
             out.append(Entity(p.label, s, s + len(surface), surface, "pattern"))
     return out
 
