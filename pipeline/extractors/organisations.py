@@ -49,6 +49,8 @@ _AFTER_PLACE_CUE = regex.compile(r"(?:община|общ\.|гр\.|град)\s*$
 #: `, община Вълчи дол` after an organisation's seat (in the subject gap, compiled with IGNORECASE,
 #: where \p{Lu} matches either case)
 _SEAT_MUNICIPALITY = r"(?:,\s*(?:община|област)\s+\p{Lu}[\p{L}-]+(?:\s\p{L}[\p{L}-]+)?)"
+#: what stands between an organisation and its seat (`ЕООД – гр. `, `, град `, ` в с. `)
+_SEAT_BEFORE = regex.compile(r"\s*(?:[–—-]|,|от|в)?\s*(?:гр\.|град|с\.|село)\s*", regex.V1)
 
 
 @dataclass(frozen=True)
@@ -579,9 +581,13 @@ def _municipality(doc: Document, beneficiary: Mention | None) -> list[Mention]:
     ents = [e for e in doc.entities if e.kb_id is not None and e.source == "gazetteer"]
     rule_id = "municipality.gazetteer"
     if beneficiary is not None and beneficiary.start is not None:
+        b_end = beneficiary.end or 0
         for e in ents:
             s, t = doc.to_original(e.start, e.end)
-            if e.label == "ORG" and beneficiary.start <= s and t <= (beneficiary.end or 0):
+            if e.label == "ORG" and beneficiary.start <= s and t <= b_end:
+                return [doc.mention("municipality", e.kb_id, e.start, e.end, rule_id)]
+            # the beneficiary's seat right after its name: `МБАЛ "X" ЕООД – гр. Горна Оряховица`
+            if b_end <= s <= b_end + 16 and _SEAT_BEFORE.fullmatch(doc.original, b_end, s):
                 return [doc.mention("municipality", e.kb_id, e.start, e.end, rule_id)]
     if not ents:
         return []
