@@ -22,7 +22,7 @@ from functools import lru_cache
 import regex
 
 from ..document import Document, lead_end
-from ..rules import Rule, RuleSet, casefolded, first_words, lexicon_alternation, load_ruleset, word_starts
+from ..rules import Rule, RuleSet, first_words, lexicon_alternation, load_ruleset
 from ..schema import Mention
 
 __all__ = ["IsunCode", "scan_codes", "canonical_code", "is_call", "is_several", "extract"]
@@ -89,23 +89,23 @@ def _several_pattern() -> regex.Pattern[str]:
     )
 
 
-#: a figure of two or more (and one adjective) right before ``проекта``: ``одобри 11 проекта``
-_FIGURE_BEFORE = regex.compile(r"(?<![\d.,])(?:[2-9]|[1-9]\d+)\s+(?:\p{Ll}+\s+)?$")
+#: a figure of two or more and one word, ending where ``проекта`` begins
+_FIGURE_BEFORE = regex.compile(r"(?<![\d.,])(?:[2-9]|[1-9]\d+)\s+(?:(?P<word>\p{Ll}+)\s+)?$")
 
 
 def _figure_before_projects(text: str) -> bool:
     """A figure of projects in the lead (``МИГ одобри 11 проекта``): the release is about them.
     Further down a figure is context (``досега сдружението е подкрепило 14 проекта``)."""
-    end = lead_end(text)
-    low = casefolded(text[:end]) or text[:end].lower()
+    lead = text[:lead_end(text)].lower()
     for noun in _rules().lexicons["project_plural"]:
-        for q in word_starts(low, (str(noun),)):
+        q = lead.find(str(noun))
+        while q >= 0:
             after = q + len(str(noun))
-            if after < len(text) and text[after].isalpha():
-                continue
-            m = _FIGURE_BEFORE.search(text, max(0, q - 40), q)
-            if m and m.group().split()[-1].lower() not in _figure_units():
-                return True
+            if not (after < len(lead) and lead[after].isalpha()):
+                m = _FIGURE_BEFORE.search(text, max(0, q - 40), q)
+                if m and (m.group("word") or "").lower() not in _figure_units():
+                    return True
+            q = lead.find(str(noun), after)
     return False
 
 
