@@ -181,3 +181,38 @@ def test_dask_resume_refuses_another_part_format(tmp_path: Path, capsys: pytest.
     with pytest.raises(ValueError, match="part-format parquet"):
         run_batch([str(folder)], BatchOptions(**{**opts.__dict__, "resume": True}))
     assert run_batch([str(folder)], BatchOptions(**{**parquet.__dict__, "resume": True})).total_records == 3
+
+
+@pytest.mark.parametrize("part_format", ["jsonl", "parquet"])
+def test_duplicate_pass_cut_short_and_resumed_leaves_one_error_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   part_format: str) -> None:
+    """The cross-partition duplicate pass killed between writing a copy's error row and taking the
+    copy out of the records: the resumed run has the copy once in the errors, never in the records."""
+    from pipeline.batch import dask_engine
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    text = "Община Смолян изпълнява проект \"Заедно\" с обща стойност 1 035 612 лв.\n"
+    for name in ("x.txt", "y.txt", "sub/x.txt"):
+        (folder / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "dask_out"
+    opts = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=1, dask_processes=False,
+                        part_format=part_format, mentions="yes", quiet=True)
+
+    drop = dask_engine._drop_docs
+
+    def killed(path: Path, gone: frozenset[str]) -> None:
+        if "mentions" in str(path):
+            return drop(path, gone)
+        raise KeyboardInterrupt("killed in the duplicate pass, at the records")
+
+    with monkeypatch.context() as m:
+        m.setattr(dask_engine, "_drop_docs", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run_batch([str(folder)], opts)
+    again = run_batch([str(folder)], BatchOptions(**{**opts.__dict__, "resume": True}))
+    assert (again.total_records, again.total_errors) == (2, 1)
+    rows = [e for p in sorted(out.glob("part-*.errors.jsonl")) for e in read_jsonl(p)]
+    assert [(e["doc_id"], e["kind"]) for e in rows] == [("x", "duplicate_id")]
+    assert sorted(ln.split("\t")[0] for p in sorted(out.glob("part-*.ids.tsv"))
+                  for ln in p.read_text(encoding="utf-8").splitlines()) == ["x", "y"]

@@ -288,14 +288,20 @@ def _dedupe_across_parts(outdir: Path, n_parts: int, fmt: str = "jsonl") -> int:
                     changed = True
             if dup_recs:
                 n_dups += len(dup_recs)
-                err_rows += [_dup_row(d, s).to_dict() for d, s in dup_recs.items()]
+                # a pass cut short (kill -9) and run again finds the same copies: their rows are there
+                have = {(r["doc_id"], r["source"]) for r in err_rows if r["kind"] == "duplicate_id"}
+                err_rows += [_dup_row(d, s).to_dict() for d, s in dup_recs.items() if (d, s) not in have]
                 changed = True
+            if changed:
+                # the error rows first: a copy is taken out of the records only once its row is written
+                tmp = _tmp(err_path)
+                tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in err_rows), encoding="utf-8")
+                os.replace(tmp, err_path)
+            if dup_recs:
                 gone = frozenset(dup_recs)
                 _drop_docs(_name(outdir, i, "mentions", fmt), gone)
-                _rewrite(ids_path, lambda ln, gone=gone: ln.split("\t", 1)[0] not in gone)
                 _drop_docs(_name(outdir, i, "records", fmt), gone)
-            if changed:
-                err_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in err_rows), encoding="utf-8")
+                _rewrite(ids_path, lambda ln, gone=gone: ln.split("\t", 1)[0] not in gone)  # last: the pass's mark
     finally:
         seen.close()
     return n_dups
