@@ -216,3 +216,12 @@ def test_duplicate_pass_cut_short_and_resumed_leaves_one_error_row(tmp_path: Pat
     assert [(e["doc_id"], e["kind"]) for e in rows] == [("x", "duplicate_id")]
     assert sorted(ln.split("\t")[0] for p in sorted(out.glob("part-*.ids.tsv"))
                   for ln in p.read_text(encoding="utf-8").splitlines()) == ["x", "y"]
+
+
+def test_part_files_are_in_partition_order_past_five_digits(tmp_path: Path) -> None:
+    for name in ("part-100000.jsonl", "part-99999.jsonl", "part-00002.jsonl", "part-00002.errors.jsonl"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "part-00003.parquet").write_bytes(b"")
+    assert [p.name for p in part_files(tmp_path, "jsonl")] == ["part-00002.jsonl", "part-99999.jsonl", "part-100000.jsonl"]
+    assert [p.name for p in part_files(tmp_path, "parquet")] == ["part-00003.parquet"]

@@ -99,10 +99,11 @@ def part_files(outdir: str | Path, part_format: str | None = None) -> list[Path]
     out = Path(outdir)
     found: list[Path] = []
     if part_format in (None, "jsonl"):
-        found += sorted(p for p in out.glob("part-*.jsonl") if p.name.count(".") == 1)
+        found += [p for p in out.glob("part-*.jsonl") if p.name.count(".") == 1]
     if part_format in (None, "parquet"):
-        found += sorted((out / "records").glob("part-*.parquet"))
-    return found
+        found += list((out / "records").glob("part-*.parquet"))
+    # by number: past 99,999 partitions the names outgrow their five digits and sort out of order
+    return sorted(found, key=lambda p: (p.suffix, int(p.name[5:].split(".", 1)[0])))
 
 
 def plan_partitions(files: Iterable[str], size: int, reader: ReaderOptions) -> list[list[Piece]]:
