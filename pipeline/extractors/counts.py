@@ -153,6 +153,7 @@ class _Lex:
         self.qual_last_words = tuple(sorted({k.split()[-1] for k in self.qual_map}))
         self.qual_re = regex.compile(r"(?<!\w)(" + lexicon_alternation(quals)[3:-1] + r")\s*$", regex.IGNORECASE)
         inh = lex["inherit_cues"] or []
+        self.inherit_lead = tuple(tuple(str(c).lower().split()) for c in lex["inherit_lead_cues"] or ())
         self.inherit_re = regex.compile(r"\s*(?:" + lexicon_alternation(inh) + r")(?!\w)", regex.IGNORECASE)
 
         figure = rs.rule("counts.figure_noun").pattern or r"\d+"
@@ -1005,7 +1006,7 @@ def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], em
                 head_tok = k  # `23 от обучените са назначени`: the referent names the group, not what these did
         if word == "за" and not _after_conjunction(text, toks, n, prev):
             return False
-    elif not _after_conjunction(text, toks, n, prev) or not _bare(text, toks, n):
+    elif not (_after_conjunction(text, toks, n, prev) or _after_lead_cue(toks, n)) or not _bare(text, toks, n):
         return False
     unit = (prev.count.unit or "").lower()
     noun = lx.by_lemma.get(unit) or prev.noun
@@ -1026,6 +1027,15 @@ def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:
     if t[_KIND] != "word" or t[_LOW] in lx.stop:
         return True
     return lx.people_cues.pattern.match(text, t[_START]) is not None
+
+
+def _after_lead_cue(toks: list[_Tok], n: _Num) -> bool:
+    """``От тях 131 получиха свидетелства``: a referent cue before the number (a comma may follow it)."""
+    k = n.i - 1
+    if k >= 0 and toks[k][_TEXT] == ",":
+        k -= 1
+    return any(k - len(cue) + 1 >= 0 and tuple(t[_LOW] for t in toks[k - len(cue) + 1:k + 1]) == cue
+               for cue in _lex().inherit_lead)
 
 
 def _after_conjunction(text: str, toks: list[_Tok], n: _Num, prev: CountCandidate) -> bool:
