@@ -686,7 +686,7 @@ class _CueScan:
 
 def _category(scan: _CueScan, clause: Callable[[], tuple[tuple[int, int], tuple[int, int] | None]],
               noun: _Noun, mods: tuple[str, ...], toks: list[_Tok], head_tok: int, start: int,
-              end: int) -> str | None:
+              end: int, fallback: str | None = None) -> str | None:
     """The count's category: the noun's, a modifier's, or for people the nearest cue's.
 
     Cues are looked for first in the count's clause (the ``bounds`` of ``clause()``: between
@@ -722,7 +722,8 @@ def _category(scan: _CueScan, clause: Callable[[], tuple[tuple[int, int], tuple[
     sent, bounds = clause()
     cue_cat = _nearest_cue(scan, sent, toks, head_tok, start, end, bounds, lx.people_cues, silent)
     if cue_cat is None:
-        return noun.default
+        # a silenced cue is still a cue: staff `наети` are jobs, not the group they came from
+        return (None if silent else fallback) or noun.default
     return dict(noun.recast).get(cue_cat, cue_cat)
 
 
@@ -850,11 +851,12 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
                 return toks[m][_START]
         return len(text)
 
-    def emit(n: _Num, head: _Head, rule: str, start: int, end: int, qualifier: str | None = None) -> bool:
+    def emit(n: _Num, head: _Head, rule: str, start: int, end: int, qualifier: str | None = None,
+             fallback: str | None = None) -> bool:
         def clause() -> tuple[tuple[int, int], tuple[int, int]]:
             return sentence(n.start), (out[-1].end if out else 0, next_count_start(max(head.tok, n.i)))
 
-        cat = _category(cue_scan, clause, head.noun, head.modifiers, toks, head.tok, start, end)
+        cat = _category(cue_scan, clause, head.noun, head.modifiers, toks, head.tok, start, end, fallback)
         if cat is None:
             return False
         if n.kind == "nwd" and any(c.count.value == n.value and c.count.category == cat for c in out):
@@ -904,7 +906,7 @@ def find_counts(text: str, sentences: Sequence[tuple[int, int]] = (),
                 rule = "counts.people_by_cue"
             if n.personal:
                 rule = "counts.personal_numeral"
-            emit(n, head, rule, n.start, toks[head.tok][_END])
+            emit(n, head, rule, n.start, toks[head.tok][_END], fallback=_subset_of(toks, n, out))
             continue
         # no noun after the number: pieces after a noun, "брой лица - осем", or a referent
         if _pieces_after_noun(text, toks, n, emit):
@@ -1015,7 +1017,8 @@ def _inherit(text: str, toks: list[_Tok], n: _Num, out: list[CountCandidate], em
     if noun.category not in ("people", "person"):
         # people are re-read from their own clause (52 от тях получиха свидетелство)
         noun = _Noun(noun.lemma, prev.count.category, prev.count.category, False, ())
-    return bool(emit(n, _Head(noun, head_tok, ()), "counts.inherit_referent", n.start, n.end))
+    return bool(emit(n, _Head(noun, head_tok, ()), "counts.inherit_referent", n.start, n.end,
+                     fallback=prev.count.category if prev.count.category in _PEOPLE_GROUPS else None))
 
 
 def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:
@@ -1027,6 +1030,20 @@ def _bare(text: str, toks: list[_Tok], n: _Num) -> bool:
     if t[_KIND] != "word" or t[_LOW] in lx.stop:
         return True
     return lx.people_cues.pattern.match(text, t[_START]) is not None
+
+
+#: categories of counted people: a part of such a group, with no cue of its own, is counted as the whole
+_PEOPLE_GROUPS = frozenset({"employed", "trained", "children", "parents", "supported", "participants",
+                            "population", "jobs"})
+
+
+def _subset_of(toks: list[_Tok], n: _Num, out: list[CountCandidate]) -> str | None:
+    """``214 потребители ... От тях 139 са възрастни хора``: the category of the group a count
+    after a referent cue is part of (used when its own clause has no cue)."""
+    if not out or not _after_lead_cue(toks, n) or n.start - out[-1].end > _INHERIT_REACH:
+        return None
+    cat = out[-1].count.category
+    return cat if cat in _PEOPLE_GROUPS else None
 
 
 def _after_lead_cue(toks: list[_Tok], n: _Num) -> bool:
