@@ -266,24 +266,26 @@ def _without_earlier_projects(doc: Document, mentions: list[Mention]) -> list[Me
     release names the programme of another, finished project; SCHEMA lists only
     the programmes that fund *this* project.  A programme goes when each sentence
     naming it holds a year earlier than the latest year of the text and none of
-    the words that point at the project itself (``проектът``, ``договорът``);
-    the list is never emptied this way.
+    the words that point at the project itself (``проектът``, ``договорът``), or
+    when each such sentence speaks of earlier work the project builds on
+    (``Проектът надгражда опита от ...``); the list is never emptied this way.
     """
     if len({m.value for m in mentions}) < 2:
         return mentions
     text = doc.text
     spans = [(m.start, m.end) for m in mentions if m.start is not None and m.end is not None]
     all_years = _single_years(text, 0, len(text), spans)
-    if not all_years:
-        return mentions
-    latest = max(all_years)
+    latest = max(all_years) if all_years else None
     own = _own_project_words()
+    other = _other_project_words()
 
     def about_earlier(m: Mention) -> bool:
         if m.start is None:
             return False
         s, e = doc.sentence_of(m.start)
-        if own.search(text, s, e):
+        if other.search(text, s, e):
+            return True  # `Проектът надгражда опита от ...`
+        if own.search(text, s, e) or latest is None:
             return False
         return any(y < latest for y in _single_years(text, s, e, spans))
 
@@ -292,6 +294,11 @@ def _without_earlier_projects(doc: Document, mentions: list[Mention]) -> list[Me
     if not earlier or len(earlier) == len({m.value for m in mentions}):
         return mentions
     return [m for m in mentions if m.value not in earlier]
+
+
+@lru_cache(maxsize=1)
+def _other_project_words() -> regex.Pattern[str]:
+    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(_lex("other_project_words")) + r"(?!\p{L})", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
