@@ -49,6 +49,8 @@ _AFTER_PLACE_CUE = regex.compile(r"(?:община|общ\.|гр\.|град)\s*$
 #: `, община Вълчи дол` after an organisation's seat (in the subject gap, compiled with IGNORECASE,
 #: where \p{Lu} matches either case)
 _SEAT_MUNICIPALITY = r"(?:,\s*(?:община|област)\s+\p{Lu}[\p{L}-]+(?:\s\p{L}[\p{L}-]+)?)"
+#: a settlement and a comma, as before the municipality of an organisation's seat
+_SETTLEMENT_BEFORE = regex.compile(r"(?:гр\.|с\.|град|село)\s*\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?\s*,\s*$", regex.V1)
 #: what stands between an organisation and its seat (`ЕООД – гр. `, `, град `, ` в с. `)
 _SEAT_BEFORE = regex.compile(r"\s*(?:[–—-]|,|от|в)?\s*(?:гр\.|град|с\.|село)\s*", regex.V1)
 
@@ -115,8 +117,9 @@ def _lex() -> _Lex:
             # ... or between commas: `НЧ "X", с. Бяла река, община Първомай, приключи`
             rf'|,\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
             rf'{_SEAT_MUNICIPALITY}?\s*,'
-            # ... or a relative clause: `Сдружение "X", което управлява ЦОП - Монтана, изпълнява`
-            rf'|,\s*{factored_alternation(lx["relative_pronouns"], ignore_case=True)}\s[^,.;:\n"]{{1,80}},)[\s,]*)?',
+            # ... or a relative or participle clause: `Сдружение "X", което управлява ЦОП - Монтана,
+            # изпълнява`, `"X" ЕООД, регистрирано като социално предприятие, изпълнява`
+            rf'|,\s*{factored_alternation(lx["subject_clause_openers"], ignore_case=True)}\s[^,.;:\n"]{{1,80}},)[\s,]*)?',
             regex.I,
         ),
         plural_quantifiers=frozenset(w.casefold() for w in lx["plural_quantifiers"]),
@@ -261,6 +264,8 @@ def org_before(doc: Document, pos: int) -> OrgSpan | None:
     gap_ok = _lex().subject_gap
     for e in _orgs(doc):
         if e.end <= pos and gap_ok.fullmatch(text, e.end, pos):
+            if text[e.start:e.start + 1].islower() and _SETTLEMENT_BEFORE.search(text, max(0, e.start - 40), e.start):
+                continue  # `в с. Брестовица, община Родопи, приключи`: the seat's municipality, not the subject
             best = e
     if best is None:
         return None
@@ -685,6 +690,20 @@ def _key(v: str) -> str:
     return " ".join(words)
 
 
+def _written_out(doc: Document, ben: Mention) -> Mention:
+    """An abbreviated beneficiary (``ДГ "Зорница"``) that the text also names in full
+    (``Детска градина "Зорница"``): the full name, as the record should hold it."""
+    words = _key(ben.value).split()
+    if not words or words[0] == ben.value.replace('"', " ").replace("„", " ").casefold().split()[0]:
+        return ben  # not abbreviated
+    key = " ".join(words)
+    for e in _orgs(doc):
+        value = normalise_org_name(doc.surface(e.start, e.end))
+        if len(value) > len(ben.value) and _key(value) == key:
+            return doc.mention("beneficiary", value, e.start, e.end, ben.rule_id)
+    return ben
+
+
 def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     """Beneficiary candidates (best first), the municipality, the partners.
 
@@ -726,6 +745,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     ben_mentions = [b for b in ben_mentions if _key(b.value) not in listed]
     best = ben_mentions[0] if ben_mentions else None
     if best is not None:
+        best = ben_mentions[0] = _written_out(doc, best)
         bk = _key(best.value)
         partner_mentions = [p for p in partner_mentions if _key(p.value) != bk]
     out = list(ben_mentions)
