@@ -184,6 +184,7 @@ class _Lex:
                                            key=lambda kv: -len(kv[0])))
         self.weak_endings = tuple((str(k), str(v or "")) for k, v in (lex.get("weak_noun_endings") or {}).items())
         self.not_noun_endings = tuple(words("not_noun_endings"))
+        self.verb_endings = tuple(words("verb_endings"))
         self.person_endings = tuple(words("person_noun_endings"))
         self.person_exceptions = words("person_ending_exceptions")
         self.unknown_person_recast = tuple((str(k), str(v)) for k, v in
@@ -640,7 +641,7 @@ def _find_head(text: str, toks: list[_Tok], j: int, *, allow_copula: bool,
             last_conj = True
             k += 1
             continue
-        if low in lx.stop or low.rstrip(".") in lx.excl_after:
+        if low in lx.stop or low.rstrip(".") in lx.excl_after or low.endswith(lx.verb_endings):
             return None
         mods.append(low)
         last_conj = False
