@@ -179,6 +179,10 @@ def scan_codes(text: str) -> tuple[IsunCode, ...]:
 _CALL_SUFFIX_RE = regex.compile(r"-C\d+$")
 
 
+#: an Erasmus+ project number: the call's part (year-round-agency-action-sector), then the number
+_ERASMUS_CALL_RE = regex.compile(r"(20\d\d-\d-[A-Z]{2}\d\d-KA\d{3}-[A-Z]{3})-\d{6,9}$")
+
+
 def _project_key(code: str) -> str:
     """A project code without its -Cnn suffix (``X-0001`` and ``X-0001-C01`` are one project)."""
     return _CALL_SUFFIX_RE.sub("", code)
@@ -216,6 +220,13 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
         if len({n for _, _, n, _ in numbers}) == 1:
             for s, e, n, rule_id in numbers:
                 out.append(doc.mention("project_code", n, s, e, rule_id))
+            for s, _e, n, _rule_id in numbers:
+                # SCHEMA: the procedure code is the project code less its contract number; an
+                # Erasmus+ number ends in it (2024-1-BG01-KA121-VET | -000201547)
+                call = _ERASMUS_CALL_RE.match(n)
+                if call:
+                    out.append(doc.mention("procedure_code", call.group(1), s, s + len(call.group(1)),
+                                           "codes.erasmus_procedure"))
     if single_procedure:
         # mentions written as a procedure code first, then those derived from a project code
         for c in sorted(codes, key=lambda c: (c.project is not None, c.start)):
