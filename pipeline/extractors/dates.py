@@ -637,13 +637,21 @@ def _role(text: str, start: int, end: int, prev_end: int, next_start: int, cues:
     if cue in ("start", "end"):
         return (cue, sentence.rank()) if sentence.in_project(near_project) else ("event", None)
     if cue == "done":
-        return ("end", sentence.rank()) if near_project else ("event", None)
+        if near_project or (prev_end > 0 and _PAIR_GAP.fullmatch(text, prev_end, start)
+                            and cues.start.search(sentence.string()) and sentence.in_project(False)):
+            # `Дейностите стартираха на 22.04.2024 г. и приключиха на 29.11.2024 г.`: the pair's end
+            return "end", sentence.rank()
+        return "event", None
     if cue == "event":
         return "event", None
     if prep in ("от", "считано от") and near_project:
         return "start", sentence.rank()
     # a date in running text with no limit or deadline on it: when something happened
     return "event", None
+
+
+#: between the two dates of a start-end pair: `22.04.2024 г. и приключиха на 29.11.2024 г.`
+_PAIR_GAP = regex.compile(r"\s*(?:г\.|година)?\s*,?\s*(?:и|а)\s+\p{L}+\s+(?:на|през|в)\s*", regex.V1)
 
 
 class _LazySentence:
@@ -658,6 +666,9 @@ class _LazySentence:
         if self._sentence is None:
             self._sentence = _sentence(self.text, self.start, self.end, self.cues)
         return self._sentence
+
+    def string(self) -> str:
+        return self._get()
 
     def in_project(self, near_project: bool) -> bool:
         """The project is spoken of near the date or in its sentence."""
