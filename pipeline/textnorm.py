@@ -62,14 +62,27 @@ def _substitute(m: re.Match[str]) -> str:
     return _SUBSTITUTE[m.group()]
 
 
+#: a row of a table written with bars (``| Бенефициент | Община X |``): its first cell is a label
+_TABLE_ROW_RE = re.compile(r"^\|([^|\n]*)\|([^\n]*)\|([ \t]*)$", re.MULTILINE)
+
+
+def _label_row(m: re.Match[str]) -> str:
+    return " " + m.group(1) + ":" + m.group(2) + " " + m.group(3)
+
+
 def normalise(original: str) -> NormalisedText:
-    """Canonical quotes, dashes and spaces; soft hyphens and zero-width characters dropped.
+    """Canonical quotes, dashes and spaces; soft hyphens and zero-width characters dropped;
+    a bar table's row read as ``label: value`` (the rules' label form).
 
     >>> n = normalise("„Заедно“\u00a0– 2\u00ad0")
     >>> n.text, n.to_original(0, 8)
     ('"Заедно" - 20', (0, 8))
+    >>> normalise("| Бенефициент | Община Тест |").text
+    '  Бенефициент : Община Тест  '
     """
     substituted = _SUBSTITUTE_RE.sub(_substitute, original)  # one-to-one: offsets unchanged
+    if "|" in substituted:
+        substituted = _TABLE_ROW_RE.sub(_label_row, substituted)  # one-to-one as well
     deletions = [m.start() for m in _DELETE_RE.finditer(substituted)]
     if not deletions:
         return NormalisedText(substituted, _identity(len(original) + 1))
