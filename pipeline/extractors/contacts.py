@@ -208,6 +208,18 @@ def _footer_zone(text: str, m: Any) -> tuple[int, int] | None:
     return start, end
 
 
+def _page_end_zone(text: str, m: Any) -> tuple[int, int] | None:
+    """From a line of page furniture after the article (``Сподели``, ``Свързани новини``) to the
+    end, up to a line with a cue for the project's contacts; None in the text's first half, where
+    such words belong to the page's head (``Прочетено``, a menu)."""
+    if m.start() < len(text) // 2:
+        return None
+    start = text.rfind("\n", 0, m.start()) + 1
+    after = _project_contact_cue().search(text, m.end())
+    end = len(text) if after is None else text.rfind("\n", 0, after.start()) + 1
+    return (start, end) if end > start else None
+
+
 def _phones_in(doc: Document, rule: Rule, start: int, end: int, number: Any = _NUMBER) -> list[Mention]:
     """A mention for each phone number that ``number`` finds in ``[start, end)``."""
     out: list[Mention] = []
@@ -254,7 +266,7 @@ def extract(doc: Document, found: Sequence[Mention]) -> list[Mention]:
     footers: list[tuple[int, int]] = []
     for rule, m in _rules().finditer(doc.text):
         if rule.builder == "site_footer":
-            zone = _footer_zone(doc.text, m)
+            zone = _page_end_zone(doc.text, m) if rule.options.get("page_end") else _footer_zone(doc.text, m)
             if zone is not None:
                 footers.append(zone)
             continue
