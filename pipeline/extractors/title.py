@@ -155,11 +155,12 @@ def _choose(doc: Document, cands: list[_Candidate]) -> _Candidate | None:
         if full:
             choice = full[0]
     if _value(doc, choice).isupper():
-        # a headline in capitals and the same name in the body: the body writes it as it is spelt
+        # a headline in capitals and the name in the body: the body spells it, and a headline
+        # often shortens it (`ЗАЕДНО В ПРАКТИКАТА` for `Заедно в практиката – ученическо ...`)
         key = _value(doc, choice).casefold()
-        spelt = [c for c in cands if not _value(doc, c).isupper() and _value(doc, c).casefold() == key]
+        spelt = [c for c in cands if not _value(doc, c).isupper() and _value(doc, c).casefold().startswith(key)]
         if spelt:
-            choice = min(spelt, key=lambda c: c.start)
+            choice = min(spelt, key=lambda c: (-len(_value(doc, c)), c.start))
     return choice
 
 
