@@ -313,8 +313,9 @@ def _b_org_after(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
 
 def _b_org_before(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     gap = m.groupdict().get("gap") or ""
-    # `два (социални) проекта`: a quantifier right before the object
-    if any(w.casefold() in _lex().plural_quantifiers or w.isdigit() for w in gap.split()[-2:]):
+    # `два (социални) проекта`: a quantifier right before the object (a year before `г.` is a date)
+    last = gap.split()[-2:]
+    if last[-1:] != ["г."] and any(w.casefold() in _lex().plural_quantifiers or w.isdigit() for w in last):
         return []
     # `стартира изпълнението на два проекта`: the quantifier comes after the object
     after = doc.text[m.end():m.end() + 40].casefold().split()[:3]
@@ -371,9 +372,14 @@ def _list_end(doc: Document, pos: int) -> int:
 
 
 def _protected(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a list is not cut: quotes, organisations, and a short parenthesis (`(Осло, Норвегия)`)."""
     spans = [q for q in _quotes(doc) if q[0] < end and q[1] > start]
     spans += [(e.start, e.end) for e in _orgs(doc) if e.start < end and e.end > start]
+    spans += [m.span() for m in _SHORT_PARENS.finditer(doc.text, start, end)]
     return spans
+
+
+_SHORT_PARENS = regex.compile(r"\([^()\n]{1,40}\)", regex.V1)
 
 
 _SEP = regex.compile(r"\s*;\s*|\s*,\s*(?:и\s+|както\s+и\s+)?|\s+(?:и|както\s+и)\s+", regex.V1)
