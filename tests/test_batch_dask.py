@@ -136,9 +136,8 @@ def test_dask_parquet_parts_read_back_as_the_local_parquet_table(tmp_path: Path)
     assert (dsk.total_records, dsk.total_errors) == (local.records, local.errors) == (6, 3)
 
 
-def test_dask_parquet_duplicates_across_partitions_become_error_rows(tmp_path: Path) -> None:
-    pq = pytest.importorskip("pyarrow.parquet")
-
+def _copy_across_partitions(tmp_path: Path, part_format: str) -> tuple[Path, Path, BatchOptions]:
+    """x.txt, y.txt and sub/x.txt, one partition each: the third is a copy of the first's doc_id."""
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     text = "Община Смолян изпълнява проект \"Заедно\" с обща стойност 1 035 612 лв.\n"
@@ -146,7 +145,14 @@ def test_dask_parquet_duplicates_across_partitions_become_error_rows(tmp_path: P
         (folder / name).write_text(text, encoding="utf-8")
     out = tmp_path / "dask_out"
     opts = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=1, dask_processes=False,
-                        mentions="yes", part_format="parquet", quiet=True)
+                        mentions="yes", part_format=part_format, quiet=True)
+    return folder, out, opts
+
+
+def test_dask_parquet_duplicates_across_partitions_become_error_rows(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    folder, out, opts = _copy_across_partitions(tmp_path, "parquet")
     s = run_batch([str(folder)], opts)
     assert (s.total_records, s.total_errors, s.exit_code) == (2, 1, 2)
     first, last = pq.read_table(out / "records" / "part-00000.parquet"), pq.read_table(out / "records" / "part-00002.parquet")
@@ -190,14 +196,7 @@ def test_duplicate_pass_cut_short_and_resumed_leaves_one_error_row(tmp_path: Pat
     copy out of the records: the resumed run has the copy once in the errors, never in the records."""
     from pipeline.batch import dask_engine
 
-    folder = tmp_path / "in"
-    (folder / "sub").mkdir(parents=True)
-    text = "Община Смолян изпълнява проект \"Заедно\" с обща стойност 1 035 612 лв.\n"
-    for name in ("x.txt", "y.txt", "sub/x.txt"):
-        (folder / name).write_text(text, encoding="utf-8")
-    out = tmp_path / "dask_out"
-    opts = BatchOptions(output=str(out), engine="dask", jobs=1, partition_size=1, dask_processes=False,
-                        part_format=part_format, mentions="yes", quiet=True)
+    folder, out, opts = _copy_across_partitions(tmp_path, part_format)
 
     drop = dask_engine._drop_docs
 
