@@ -34,7 +34,8 @@ def test_predictions_validate_against_the_schema() -> None:
                                                     ("heldout2/gold", "heldout2/corpus", 12),
                                                     ("heldout3/gold", "heldout3/corpus", 14),
                                                     ("heldout4/gold", "heldout4/corpus", 14),
-                                                    ("heldout5/gold", "heldout5/corpus", 14)])
+                                                    ("heldout5/gold", "heldout5/corpus", 14),
+                                                    ("heldout6/gold", "heldout6/corpus", 12)])
 def test_bundled_gold_is_valid(gold: str, corpus: str, at_least: int) -> None:
     n, problems = validate_gold_dir(ROOT / gold, ROOT / corpus)
     assert n >= at_least
