@@ -26,7 +26,7 @@ import regex
 
 from ..document import Document, lead_end
 from ..language.ner import Entity, recent_quoted_spans
-from ..rules import Rule, RuleSet, compile_v1, factored_alternation, load_ruleset
+from ..rules import Rule, RuleSet, compile_v1, factored_alternation, lexicon_alternation, load_ruleset
 from ..schema import Mention
 from .codes import is_call, is_several
 
@@ -49,10 +49,6 @@ _AFTER_PLACE_CUE = regex.compile(r"(?:община|общ\.|гр\.|град)\s*$
 #: `, община Вълчи дол` after an organisation's seat (in the subject gap, compiled with IGNORECASE,
 #: where \p{Lu} matches either case)
 _SEAT_MUNICIPALITY = r"(?:,\s*(?:община|област)\s+\p{Lu}[\p{L}-]+(?:\s\p{L}[\p{L}-]+)?)"
-#: a settlement and a comma, as before the municipality of an organisation's seat
-_SETTLEMENT_BEFORE = regex.compile(r"(?:гр\.|с\.|град|село)\s*\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?\s*,\s*$", regex.V1)
-#: what stands between an organisation and its seat (`ЕООД – гр. `, `, град `, ` в с. `)
-_SEAT_BEFORE = regex.compile(r"\s*(?:[–—-]|,|от|в)?\s*(?:гр\.|град|с\.|село)\s*", regex.V1)
 
 
 @dataclass(frozen=True)
@@ -96,6 +92,7 @@ def _lex() -> _Lex:
     rs = load_ruleset("organisations")
     lx = rs.lexicons
     plural_map = {k.casefold(): v for k, v in lx["plural_heads"].items()}
+    town = lexicon_alternation(lx["settlement_words"])  # гр. | с. | град | село
     return _Lex(
         rules=rs,
         org_head=compile_v1(rf"{factored_alternation(lx['org_heads'], ignore_case=True)}(?![\p{{L}}])", regex.I),
@@ -109,13 +106,13 @@ def _lex() -> _Lex:
         connectors=compile_v1(rf"^(?:{factored_alternation(lx['list_connectors'], ignore_case=True)})\s+", regex.I),
         abbreviations=frozenset(a.casefold() for a in lx["list_abbreviations"]),
         subject_gap=compile_v1(
-            rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+(?:гр\.|с\.|град|село)\s*\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?(?:{_SEAT_MUNICIPALITY}\s*,)?'
+            rf'[\s,"]*(?:(?:{factored_alternation(lx["subject_gap_words"], ignore_case=True)}|в\s+{town}\s*\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?(?:{_SEAT_MUNICIPALITY}\s*,)?'
             # the organisation's seat: `СУ "X" - гр. Ловеч изпълнява`, `"X" ЕООД от Велинград подписа`
-            rf'|(?:-|от)\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
+            rf'|(?:-|от)\s*(?:{town}\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?'
             # ... with its municipality: `ДГ "X" - с. Брестак, община Вълчи дол, започна`
             rf'(?:{_SEAT_MUNICIPALITY}\s*,)?'
             # ... or between commas: `НЧ "X", с. Бяла река, община Първомай, приключи`
-            rf'|,\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
+            rf'|,\s*(?:{town}\s*)?\p{{Lu}}[\p{{L}}-]+(?:\s\p{{L}}[\p{{L}}-]+)?'
             rf'{_SEAT_MUNICIPALITY}?\s*,'
             # ... or a relative or participle clause: `Сдружение "X", което управлява ЦОП - Монтана,
             # изпълнява`, `"X" ЕООД, регистрирано като социално предприятие, изпълнява`
@@ -129,11 +126,36 @@ def _lex() -> _Lex:
     )
 
 
+
+@dataclass(frozen=True)
+class _Places:
+    """Patterns around an organisation's seat, built from ``settlement_words`` (гр., с., град, село)."""
+
+    settlement_before: Any  # `в с. Брестовица, ` before the municipality of a seat
+    seat_before: Any        # `ЕООД – гр. ` between an organisation and its seat
+    trail_place: Any        # a trailing locality after a quoted name (` - гр. Ловеч`)
+    trail_dash_place: Any   # a trailing `- гр. X` after an unquoted name
+    after_subject: Any      # what follows an organisation that opens the lead and acts
+
+
+@lru_cache(maxsize=1)
+def _places() -> _Places:
+    words = _lex().rules.lexicons["settlement_words"]
+    town = lexicon_alternation(words)
+    bare = lexicon_alternation([str(w).rstrip(".") for w in words])  # гр | с | град | село
+    return _Places(
+        settlement_before=regex.compile(rf"{town}\s*\p{{Lu}}[\p{{L}}-]+(?:\s\p{{Lu}}[\p{{L}}-]+)?\s*,\s*$", regex.V1),
+        seat_before=regex.compile(rf"\s*(?:[–—-]|,|от|в)?\s*{town}\s*", regex.V1),
+        trail_place=regex.compile(rf"\s*-?\s*(?:{bare}\.?\s*)?\p{{Lu}}[\p{{L}}]+(?:\s+\p{{Lu}}[\p{{L}}]+)?\s*$", regex.V1),
+        trail_dash_place=regex.compile(rf"\s*-\s*(?:{bare}\.\s*)\p{{Lu}}[\p{{L}}]+(?:\s+\p{{Lu}}[\p{{L}}]+)?\s*$", regex.V1),
+        after_subject=regex.compile(
+            rf"(?:\s*-\s*(?:{town}\s*)?\p{{Lu}}[\p{{L}}-]+|\s+от\s+(?:гр\.\s*)?\p{{Lu}}[\p{{L}}-]+)?"
+            r"\s+(?:ще\s+|се\s+|е\s+)?\p{Ll}[\p{Ll}-]+", regex.V1),
+    )
+
 _SPACE = regex.compile(r"\s+")
 _LEAD = regex.compile(r'[\s:\-]*')
 _PARENS = regex.compile(r"\s*(?:\([^()\n]{1,40}\)|/[^/\n]{1,12}/)")
-_TRAIL_PLACE = regex.compile(r'\s*-?\s*(?:(?:гр|с|град|село)\.?\s*)?\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?\s*$', regex.V1)
-_TRAIL_DASH_PLACE = regex.compile(r'\s*-\s*(?:(?:гр|с|град|село)\.\s*)\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?\s*$', regex.V1)
 _LOWER_AFTER_QUOTE = regex.compile(r'"\s+(?=\p{Ll})', regex.V1)
 
 
@@ -264,7 +286,7 @@ def org_before(doc: Document, pos: int) -> OrgSpan | None:
     gap_ok = _lex().subject_gap
     for e in _orgs(doc):
         if e.end <= pos and gap_ok.fullmatch(text, e.end, pos):
-            if text[e.start:e.start + 1].islower() and _SETTLEMENT_BEFORE.search(text, max(0, e.start - 40), e.start):
+            if text[e.start:e.start + 1].islower() and _places().settlement_before.search(text, max(0, e.start - 40), e.start):
                 continue  # `в с. Брестовица, община Родопи, приключи`: the seat's municipality, not the subject
             best = e
     if best is None:
@@ -465,10 +487,10 @@ def _clean_item(
     last_q = seg.rfind('"')
     if last_q > 0 and seg.count('"') >= 2:
         tail = seg[last_q + 1 :]
-        if tail.strip() and _TRAIL_PLACE.fullmatch(tail) and not _LEGAL_FORM_TAIL.search(tail):
+        if tail.strip() and _places().trail_place.fullmatch(tail) and not _LEGAL_FORM_TAIL.search(tail):
             e = s + last_q + 1
     else:
-        tm = _TRAIL_DASH_PLACE.search(seg)
+        tm = _places().trail_dash_place.search(seg)
         if tm and tm.start() > 0:
             e = s + tm.start()
     seg = text[s:e].strip()
@@ -598,7 +620,7 @@ def _municipality(doc: Document, beneficiary: Mention | None) -> list[Mention]:
             if e.label == "ORG" and beneficiary.start <= s and t <= b_end:
                 return [doc.mention("municipality", e.kb_id, e.start, e.end, rule_id)]
             # the beneficiary's seat right after its name: `МБАЛ "X" ЕООД – гр. Горна Оряховица`
-            if b_end <= s <= b_end + 16 and _SEAT_BEFORE.fullmatch(doc.original, b_end, s):
+            if b_end <= s <= b_end + 16 and _places().seat_before.fullmatch(doc.original, b_end, s):
                 return [doc.mention("municipality", e.kb_id, e.start, e.end, rule_id)]
     if not ents:
         return []
@@ -635,12 +657,6 @@ def _municipality(doc: Document, beneficiary: Mention | None) -> list[Mention]:
 
 # -- entry point -------------------------------------------------------------
 
-_AFTER_SUBJECT = regex.compile(
-    r"(?:\s*-\s*(?:(?:гр\.|с\.|град|село)\s*)?\p{Lu}[\p{L}-]+|\s+от\s+(?:гр\.\s*)?\p{Lu}[\p{L}-]+)?"
-    r"\s+(?:ще\s+|се\s+|е\s+)?\p{Ll}[\p{Ll}-]+", regex.V1)
-
-
-
 
 def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
     """The organisation that opens the headline or the lead and acts (a verb follows).
@@ -657,7 +673,7 @@ def _b_lead_subject(doc: Document, rule: Rule, m: Any) -> list[Candidate]:
             continue
         if e.start > m.start():
             break
-        if lx.funder.match(text, e.start) or not _AFTER_SUBJECT.match(text, e.end):
+        if lx.funder.match(text, e.start) or not _places().after_subject.match(text, e.end):
             return []
         return _beneficiary(doc, rule, OrgSpan(e.start, e.end, e.kb_id), e.start)
     return []
