@@ -662,21 +662,19 @@ class _LazySentence:
         self.text, self.start, self.end, self.cues = text, start, end, cues
         self._sentence: str | None = None
 
-    def _get(self) -> str:
+    def string(self) -> str:
+        """The sentence, cut at the first look."""
         if self._sentence is None:
             self._sentence = _sentence(self.text, self.start, self.end, self.cues)
         return self._sentence
 
-    def string(self) -> str:
-        return self._get()
-
     def in_project(self, near_project: bool) -> bool:
         """The project is spoken of near the date or in its sentence."""
-        return near_project or bool(self.cues.project.search(self._get()))
+        return near_project or bool(self.cues.project.search(self.string()))
 
     def rank(self) -> int | None:
         """A period candidate's rank: none when the sentence speaks of several projects."""
-        return None if self.cues.several.search(self._get()) else 2
+        return None if self.cues.several.search(self.string()) else 2
 
 
 def _pub_date(doc: Document, items: list[_Item]) -> str | None:

@@ -706,19 +706,23 @@ def _key(v: str) -> str:
     >>> _key('ДГ „Детелина“') == _key('Детска градина "Детелина"') != _key('ДГ "Пролет"')
     True
     """
-    words = v.replace('"', " ").replace("„", " ").replace("“", " ").replace("”", " ").casefold().split()
+    words = _name_words(v)
     if words:
         words[0] = _lex().head_expansions.get(words[0], words[0])
     return " ".join(words)
 
 
+def _name_words(v: str) -> list[str]:
+    """A name's words, quotes and case aside."""
+    return v.replace('"', " ").replace("„", " ").replace("“", " ").replace("”", " ").casefold().split()
+
+
 def _written_out(doc: Document, ben: Mention) -> Mention:
     """An abbreviated beneficiary (``ДГ "Зорница"``) that the text also names in full
     (``Детска градина "Зорница"``): the full name, as the record should hold it."""
-    words = _key(ben.value).split()
-    if not words or words[0] == ben.value.replace('"', " ").replace("„", " ").casefold().split()[0]:
+    key = _key(ben.value)
+    if key == " ".join(_name_words(ben.value)):
         return ben  # not abbreviated
-    key = " ".join(words)
     for e in _orgs(doc):
         value = normalise_org_name(doc.surface(e.start, e.end))
         if len(value) > len(ben.value) and _key(value) == key:

@@ -276,8 +276,8 @@ def _without_earlier_projects(doc: Document, mentions: list[Mention]) -> list[Me
     spans = [(m.start, m.end) for m in mentions if m.start is not None and m.end is not None]
     all_years = _single_years(text, 0, len(text), spans)
     latest = max(all_years) if all_years else None
-    own = _own_project_words()
-    other = _other_project_words()
+    own = _words_pattern("own_project_words")
+    other = _words_pattern("other_project_words")
 
     def about_earlier(m: Mention) -> bool:
         if m.start is None:
@@ -296,11 +296,7 @@ def _without_earlier_projects(doc: Document, mentions: list[Mention]) -> list[Me
     return [m for m in mentions if m.value not in earlier]
 
 
-@lru_cache(maxsize=1)
-def _other_project_words() -> regex.Pattern[str]:
-    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(_lex("other_project_words")) + r"(?!\p{L})", regex.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _own_project_words() -> regex.Pattern[str]:
-    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(_lex("own_project_words")) + r"(?!\p{L})", regex.IGNORECASE)
+@lru_cache(maxsize=2)
+def _words_pattern(lexicon: str) -> regex.Pattern[str]:
+    """Any whole word or phrase of ``lexicon``, in any case."""
+    return regex.compile(r"(?<!\p{L})" + lexicon_alternation(_lex(lexicon)) + r"(?!\p{L})", regex.IGNORECASE)
